@@ -1,0 +1,93 @@
+// Command nssh is a network-namespace shell: a Lua runner and REPL over
+// nssh's namespace primitives, an `ip netns`-compatible CLI, and lab
+// management. main only parses global options and dispatches.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/nssh/nssh/core"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// globals are the options that come before any mode.
+type globals struct {
+	cfg     core.Config
+	verbose bool // -v: tracebacks for uncaught Lua errors
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g, rest, err := parseGlobals(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "nssh: %v\nTry 'nssh --help'.\n", err)
+		return 2
+	}
+	if len(rest) > 0 {
+		switch rest[0] {
+		case "--help", "-h", "help":
+			io.WriteString(stdout, usage)
+			return 0
+		case "--version":
+			fmt.Fprintf(stdout, "nssh %s\n", version)
+			return 0
+		case "lab":
+			return runLab(g, rest[1:], stdout, stderr)
+		case "gc":
+			return runGC(g, rest[1:], stdout, stderr)
+		}
+		if isNetnsCommand(rest) {
+			return runNetns(g.cfg, rest, stdout, stderr)
+		}
+	}
+	return runLua(g, rest, stdin, stdout, stderr)
+}
+
+// parseGlobals reads --run-dir, --etc-dir, --state-dir (as "--opt DIR" or
+// "--opt=DIR") and -v from the front of args; the environment variables
+// NSSH_RUN_DIR, NSSH_ETC_DIR and NSSH_STATE_DIR give the defaults.
+func parseGlobals(args []string) (globals, []string, error) {
+	g := globals{cfg: core.DefaultConfig()}
+	dirs := map[string]*string{
+		"--run-dir":   &g.cfg.RunDir,
+		"--etc-dir":   &g.cfg.EtcDir,
+		"--state-dir": &g.cfg.StateDir,
+	}
+	for len(args) > 0 {
+		a := args[0]
+		if a == "-v" {
+			g.verbose = true
+			args = args[1:]
+			continue
+		}
+		key, val, hasVal := strings.Cut(a, "=")
+		dst, ok := dirs[key]
+		if !ok {
+			break
+		}
+		if !hasVal {
+			if len(args) < 2 {
+				return g, nil, fmt.Errorf("option %s needs a directory", key)
+			}
+			val, args = args[1], args[1:]
+		}
+		if val == "" {
+			return g, nil, fmt.Errorf("option %s needs a directory", key)
+		}
+		*dst = val
+		args = args[1:]
+	}
+	// Keep the choice across re-executions (nssh -n, the exec helper).
+	os.Setenv("NSSH_RUN_DIR", g.cfg.RunDir)
+	os.Setenv("NSSH_ETC_DIR", g.cfg.EtcDir)
+	os.Setenv("NSSH_STATE_DIR", g.cfg.StateDir)
+	return g, args, nil
+}

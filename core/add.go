@@ -1,0 +1,162 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// Add creates a named network namespace: a new netns bind-mounted on
+// RunDir/NAME. The run dir is made a shared mount first, as ip does, so
+// that namespaces made by nssh and by ip are usable by both. On any failure
+// nothing is left behind.
+//
+// Equivalent to: `ip netns add NAME`
+func (c Config) Add(name string) (*Namespace, error) {
+	if err := ValidName(name); err != nil {
+		return nil, &OpError{Op: "add", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name %q", name)}
+	}
+	path := c.rawPath(name)
+	if err := c.createPlaceholder("add", name); err != nil {
+		return nil, err
+	}
+	err := InNewNetns(func() error {
+		return unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
+	})
+	if err != nil {
+		c.removePlaceholder(path)
+		text := fmt.Sprintf("Bind /proc/self/ns/net -> %s failed: %s", path, Strerror(err))
+		if isUnshareErr(err) {
+			text = fmt.Sprintf("Failed to create a new network namespace %q: %s", name, Strerror(err))
+		}
+		return nil, &OpError{Op: "add", Name: name, Err: errnoOf(err), Text: text}
+	}
+	return c.Open(name)
+}
+
+// Attach names the network namespace of process pid: RunDir/NAME becomes
+// a bind mount of /proc/PID/ns/net. A pidfd proves that the namespace file
+// belonged to pid and not to a process that reused its number.
+//
+// Equivalent to: `ip netns attach NAME PID`
+func (c Config) Attach(name string, pid int) (*Namespace, error) {
+	if err := ValidName(name); err != nil {
+		return nil, &OpError{Op: "attach", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name %q", name)}
+	}
+	if pid == 0 {
+		return nil, &OpError{Op: "attach", Name: name, Err: unix.ESRCH, Text: "Invalid PID: 0"}
+	}
+	path := c.rawPath(name)
+	src := "/proc/" + strconv.Itoa(pid) + "/ns/net"
+	bindErr := func(err error) error {
+		return opErr("attach", name, err, "Bind %s -> %s failed: %s", src, path, Strerror(err))
+	}
+	// Open the source before creating anything, so a bad pid changes nothing.
+	pidfd := -1
+	if pid > 0 {
+		if fd, err := unix.PidfdOpen(pid, 0); err == nil {
+			pidfd = fd
+			defer unix.Close(pidfd)
+		}
+	}
+	nsfd, err := unix.Open(src, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, bindErr(err)
+	}
+	defer unix.Close(nsfd)
+	if pidfd >= 0 {
+		if err := unix.PidfdSendSignal(pidfd, 0, nil, 0); err != nil {
+			return nil, bindErr(unix.ESRCH) // the process went away: the ns file may be another's
+		}
+	}
+	if err := checkNetnsFd(nsfd); err != nil {
+		return nil, bindErr(unix.EINVAL)
+	}
+	if err := c.createPlaceholder("attach", name); err != nil {
+		return nil, err
+	}
+	if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(nsfd), path, "none", unix.MS_BIND, ""); err != nil {
+		c.removePlaceholder(path)
+		return nil, bindErr(err)
+	}
+	return c.Open(name)
+}
+
+// createPlaceholder prepares the run dir (mkdir, flock, shared mount) and
+// creates the empty mode-0000 file RunDir/NAME that the bind mount will
+// cover. Steps 2-6 of ip's netns_add.
+func (c Config) createPlaceholder(op, name string) error {
+	if err := c.PrepareRunDir(); err != nil {
+		var oe *OpError
+		if errors.As(err, &oe) {
+			oe.Op, oe.Name = op, name
+		}
+		return err
+	}
+	path := c.rawPath(name)
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return opErr(op, name, err, "Cannot create namespace file %q: %s", path, Strerror(err))
+	}
+	unix.Close(fd)
+	return nil
+}
+
+// removePlaceholder undoes createPlaceholder after a failed mount.
+func (c Config) removePlaceholder(path string) {
+	_ = unix.Unmount(path, unix.MNT_DETACH)
+	_ = unix.Unlink(path)
+}
+
+// PrepareRunDir creates the run dir and makes it a shared mount point
+// (binding it onto itself the first time), under an flock on the dir so
+// that parallel adds, ours or ip's, never stack self-binds.
+func (c Config) PrepareRunDir() error {
+	dir := c.RunDir
+	if err := unix.Mkdir(dir, 0o755); err != nil && err != unix.EEXIST {
+		return opErr("add", "", err, "mkdir %s failed: %s", dir, Strerror(err))
+	}
+	lock, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return opErr("add", "", err, "Cannot open netns runtime directory %q: %s", dir, Strerror(err))
+	}
+	defer unix.Close(lock)
+	if err := unix.Flock(lock, unix.LOCK_EX); err != nil {
+		c.warn(fmt.Sprintf("Warning: could not flock netns runtime directory %q: %s", dir, Strerror(err)))
+	}
+	defer unix.Flock(lock, unix.LOCK_UN)
+	bound := false
+	for {
+		err := unix.Mount("", dir, "none", unix.MS_SHARED|unix.MS_REC, "")
+		if err == nil {
+			return nil
+		}
+		if err != unix.EINVAL || bound {
+			return opErr("add", "", err, "mount --make-shared %s failed: %s", dir, Strerror(err))
+		}
+		if err := unix.Mount(dir, dir, "none", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return opErr("add", "", err, "mount --bind %s %s failed: %s", dir, dir, Strerror(err))
+		}
+		bound = true
+	}
+}
+
+// unshareError marks a failure of unshare(CLONE_NEWNET) inside InNewNetns.
+type unshareError struct{ err error }
+
+func (e unshareError) Error() string { return "unshare: " + e.err.Error() }
+func (e unshareError) Unwrap() error { return e.err }
+
+func isUnshareErr(err error) bool {
+	var ue unshareError
+	return errors.As(err, &ue)
+}
+
+func errnoOf(err error) error {
+	if e := Errno(err); e != 0 {
+		return e
+	}
+	return err
+}

@@ -1,0 +1,140 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nstest"
+	"golang.org/x/sys/unix"
+)
+
+func TestMain(m *testing.M) { nstest.Main(m) }
+
+func cfg() core.Config { return core.DefaultConfig() }
+
+func TestAddListDelete(t *testing.T) {
+	c := cfg()
+	name := nstest.Name(t)
+	ns, err := c.Add(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ns.Name != name || ns.Ino == 0 {
+		t.Fatalf("bad namespace %+v", ns)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(c.Path(name), &st); err != nil || st.Ino != ns.Ino {
+		t.Fatalf("stat: %v ino %d want %d", err, st.Ino, ns.Ino)
+	}
+	list, err := c.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Name != name || list[0].ID != -1 || list[0].Err != nil {
+		t.Fatalf("list = %+v", list)
+	}
+	if _, err := c.Add(name); !errors.Is(err, fs.ErrExist) {
+		t.Fatalf("second add: %v", err)
+	}
+	if err := c.Delete(name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(c.Path(name)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("file left behind: %v", err)
+	}
+}
+
+func TestAddInvalidNamesChangeNothing(t *testing.T) {
+	c := cfg()
+	for _, name := range []string{"", ".", "..", "a/b", strings.Repeat("x", 256)} {
+		_, err := c.Add(name)
+		if !errors.Is(err, core.ErrInvalidName) {
+			t.Errorf("Add(%q) = %v, want invalid name", name, err)
+		}
+	}
+	names, _ := c.Names()
+	if len(names) != 0 {
+		t.Fatalf("entries left: %q", names)
+	}
+}
+
+func TestSetIDAndListIDs(t *testing.T) {
+	c := cfg()
+	name := nstest.Name(t)
+	if _, err := c.Add(name); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(name)
+	if err := c.SetID(name, 42); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := c.GetID(name); err != nil || id != 42 {
+		t.Fatalf("GetID = %d, %v", id, err)
+	}
+	err := c.SetID(name, 43)
+	var oe *core.OpError
+	if !errors.As(err, &oe) || oe.Text != "Error: Peer netns already has a nsid assigned." {
+		t.Fatalf("second set: %#v", err)
+	}
+	ids, err := core.ListIDs(-1)
+	if err != nil || len(ids) != 1 || ids[0].Nsid != 42 {
+		t.Fatalf("ListIDs = %+v, %v", ids, err)
+	}
+	if got := c.NamesByID()[42]; got != name {
+		t.Fatalf("NamesByID[42] = %q", got)
+	}
+}
+
+func TestIdentifyAndPids(t *testing.T) {
+	c := cfg()
+	name := nstest.Name(t)
+	if _, err := c.Add(name); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(name)
+	p, err := c.Start(context.Background(), name, []string{"sleep", "10"}, core.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Wait()
+	defer p.Signal(unix.SIGKILL)
+	pids, err := c.Pids(name)
+	if err != nil || !slices.Contains(pids, p.Pid()) {
+		t.Fatalf("Pids = %v, %v; want %d", pids, err, p.Pid())
+	}
+	got, err := c.Identify(p.Pid())
+	if err != nil || !slices.Equal(got, []string{name}) {
+		t.Fatalf("Identify = %q, %v", got, err)
+	}
+	self, err := c.Identify(0)
+	if err != nil || len(self) != 0 {
+		t.Fatalf("Identify(self) = %q, %v", self, err)
+	}
+}
+
+func TestRunCapturesAndReportsStatus(t *testing.T) {
+	c := cfg()
+	name := nstest.Name(t)
+	if _, err := c.Add(name); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(name)
+	out, err := c.Run(context.Background(), name, []string{"sh", "-c", "ls /sys/class/net; echo err >&2; exit 7"}, core.ExecOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out.Stdout) != "lo\n" || string(out.Stderr) != "err\n" || out.Code != 7 {
+		t.Fatalf("got %+v stdout=%q stderr=%q", out.Result, out.Stdout, out.Stderr)
+	}
+	_, err = c.Run(context.Background(), name, []string{"/nonexistent/cmd"}, core.ExecOptions{})
+	var ee *core.ExecError
+	if !errors.As(err, &ee) || ee.Error() != `exec of "/nonexistent/cmd" failed: No such file or directory` {
+		t.Fatalf("missing command: %v", err)
+	}
+}

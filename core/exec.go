@@ -1,0 +1,232 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// execHelperArg0 marks a re-execution of this binary as the exec helper:
+// argv = [execHelperArg0, NAME, ETCDIR, "--", CMD, ARGS...], with the
+// namespace fd as fd 3 and the write end of an error pipe as fd 4.
+const execHelperArg0 = "nssh-netns-exec-helper"
+
+// runExecHelper is the helper process: it does the setup of `ip netns
+// exec` on its (locked) main thread and execs the command. A failure is
+// written to fd 4 as "ERRNO KIND TEXT" (KIND is "setup" or "exec") and the
+// helper exits 255 or 1 like ip. fd 4 is close-on-exec, so a successful
+// exec closes it with nothing written.
+func runExecHelper() {
+	unix.CloseOnExec(3)
+	unix.CloseOnExec(4)
+	args := os.Args
+	if len(args) < 5 || args[3] != "--" {
+		fmt.Fprintln(os.Stderr, "nssh: bad exec helper invocation")
+		os.Exit(255)
+	}
+	c := Config{EtcDir: args[2], Warn: func(t string) { fmt.Fprintln(os.Stderr, t) }}
+	name, argv := args[1], args[4:]
+	if err := c.switchForExec(3, name); err != nil {
+		reportHelperFailure("setup", err, err.(*OpError).Text)
+		os.Exit(255)
+	}
+	unix.Close(3)
+	err := execvp(argv[0], argv, os.Environ())
+	reportHelperFailure("exec", err, (&ExecError{Cmd: argv[0], Err: err}).Error())
+	os.Exit(1)
+}
+
+func reportHelperFailure(kind string, err error, text string) {
+	msg := fmt.Sprintf("%d %s %s", int(Errno(err)), kind, text)
+	unix.Write(4, []byte(msg))
+}
+
+// ExecOptions configures Run. Nil streams mean /dev/null (stdin) or
+// discard; Env nil means this process's environment.
+type ExecOptions struct {
+	Stdin          io.Reader
+	Input          []byte // when set, the child's stdin (overrides Stdin)
+	Stdout, Stderr io.Writer
+	Env            []string
+	// Setpgid puts the child in its own process group (no terminal
+	// signals); the default shares ours, like a shell's foreground job.
+	Setpgid bool
+}
+
+// Result is how a command ended. Signal is non-zero when it was killed.
+type Result struct {
+	Code     int
+	Signal   int
+	Duration time.Duration
+}
+
+// Start starts argv inside the namespace NAME through the exec helper and
+// returns once the command itself is running (or failed to start: an
+// *OpError for the namespace setup, an *ExecError for the exec).
+// ctx cancellation kills the command with SIGKILL.
+func (c Config) Start(ctx context.Context, name string, argv []string, opts ExecOptions) (*Process, error) {
+	if len(argv) == 0 {
+		return nil, &OpError{Op: "exec", Name: name, Err: unix.EINVAL, Text: "No command specified"}
+	}
+	fd, err := c.OpenFd(name)
+	if err != nil {
+		return nil, err
+	}
+	nsFile := os.NewFile(uintptr(fd), c.Path(name))
+	defer nsFile.Close()
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return nil, &OpError{Op: "exec", Name: name, Err: err}
+	}
+	defer errR.Close()
+	cmd := exec.CommandContext(ctx, "/proc/self/exe")
+	cmd.Args = append([]string{execHelperArg0, name, c.EtcDir, "--"}, argv...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
+	if opts.Input != nil {
+		cmd.Stdin = bytes.NewReader(opts.Input)
+	}
+	cmd.Env = opts.Env
+	cmd.ExtraFiles = []*os.File{nsFile, errW}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: opts.Setpgid}
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+	start := time.Now()
+	err = cmd.Start()
+	errW.Close()
+	if err != nil {
+		return nil, &OpError{Op: "exec", Name: name, Err: err, Text: err.Error()}
+	}
+	report, _ := io.ReadAll(errR)
+	p := &Process{cmd: cmd, start: start}
+	if len(report) > 0 {
+		p.Wait()
+		return nil, decodeHelperFailure(name, argv[0], string(report))
+	}
+	return p, nil
+}
+
+func decodeHelperFailure(name, cmd, report string) error {
+	parts := strings.SplitN(report, " ", 3)
+	if len(parts) < 3 {
+		return &OpError{Op: "exec", Name: name, Err: errors.New(report), Text: report}
+	}
+	n, _ := strconv.Atoi(parts[0])
+	errno := syscall.Errno(n)
+	if parts[1] == "exec" {
+		return &ExecError{Cmd: cmd, Err: errno}
+	}
+	return &OpError{Op: "exec", Name: name, Err: errno, Text: parts[2]}
+}
+
+// Process is a command started by Start.
+type Process struct {
+	cmd   *exec.Cmd
+	start time.Time
+	once  sync.Once
+	res   Result
+	err   error
+}
+
+// Pid returns the command's process id.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Signal sends sig to the command.
+func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+
+// Wait waits for the command and returns how it ended. An error is returned
+// only when waiting itself failed (not for a non-zero exit).
+func (p *Process) Wait() (Result, error) {
+	p.once.Do(func() {
+		err := p.cmd.Wait()
+		p.res.Duration = time.Since(p.start)
+		ps := p.cmd.ProcessState
+		if ps == nil {
+			p.err = err
+			return
+		}
+		ws := ps.Sys().(syscall.WaitStatus)
+		switch {
+		case ws.Signaled():
+			p.res.Signal = int(ws.Signal())
+			p.res.Code = 128 + p.res.Signal
+		default:
+			p.res.Code = ws.ExitStatus()
+		}
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) && !errors.Is(err, exec.ErrWaitDelay) {
+			p.err = err
+		}
+	})
+	return p.res, p.err
+}
+
+// Output is the captured result of Run.
+type Output struct {
+	Result
+	Stdout, Stderr []byte
+}
+
+// Run runs argv inside NAME, waits, and captures stdout and stderr unless
+// opts names other writers.
+//
+// Equivalent to: `ip netns exec NAME CMD...`
+func (c Config) Run(ctx context.Context, name string, argv []string, opts ExecOptions) (Output, error) {
+	var out, errb bytes.Buffer
+	if opts.Stdout == nil {
+		opts.Stdout = &out
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = &errb
+	}
+	p, err := c.Start(ctx, name, argv, opts)
+	if err != nil {
+		return Output{}, err
+	}
+	res, err := p.Wait()
+	return Output{Result: res, Stdout: out.Bytes(), Stderr: errb.Bytes()}, err
+}
+
+// NamedOutput is one namespace's part of ExecAll.
+type NamedOutput struct {
+	Name string
+	Output
+	Err error
+}
+
+// ExecAll runs argv in each of names concurrently, at most parallel at a
+// time, and returns the results in the order of names. A failure in one
+// namespace does not stop the others. Give stdin as opts.Input (each child
+// gets its own copy); opts.Stdin and custom writers would be shared.
+//
+// Equivalent to: `ip -all netns exec CMD...` (which runs them one by one)
+func (c Config) ExecAll(ctx context.Context, names []string, argv []string, opts ExecOptions, parallel int) []NamedOutput {
+	if parallel < 1 {
+		parallel = 1
+	}
+	out := make([]NamedOutput, len(names))
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res, err := c.Run(ctx, name, argv, opts)
+			out[i] = NamedOutput{Name: name, Output: res, Err: err}
+		}()
+	}
+	wg.Wait()
+	return out
+}

@@ -1,0 +1,119 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+func init() {
+	// Keep the main goroutine on the main thread for the life of the
+	// process: no other goroutine can then run on m0, which the runtime can
+	// never destroy and which /proc/PID/ns/net reports. See doc.go.
+	runtime.LockOSThread()
+	if len(os.Args) > 0 && os.Args[0] == execHelperArg0 {
+		runExecHelper() // never returns
+	}
+}
+
+// InNetns runs fn on a locked OS thread after enter has switched that
+// thread's network namespace, then switches it back.
+//
+// It is the only code in nssh that changes the network namespace of a
+// thread that goes on living. The thread is unlocked only after a successful
+// restore; if the restore fails, its goroutine exits still locked and the Go
+// runtime destroys the thread. fn must not start goroutines that expect to
+// be in the namespace: they run on other threads.
+func InNetns(enter func() error, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		home, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("open own netns: %w", err)
+			return
+		}
+		defer unix.Close(home)
+		if err := enter(); err != nil {
+			// enter may have half-switched; restore before reuse.
+			if rerr := unix.Setns(home, unix.CLONE_NEWNET); rerr != nil {
+				errc <- errors.Join(err, rerr)
+				return // stay locked: the thread dies with the goroutine
+			}
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		ferr := fn()
+		if rerr := unix.Setns(home, unix.CLONE_NEWNET); rerr != nil {
+			errc <- errors.Join(ferr, fmt.Errorf("restore netns: %w", rerr))
+			return // stay locked: the thread dies with the goroutine
+		}
+		runtime.UnlockOSThread()
+		errc <- ferr
+	}()
+	return <-errc
+}
+
+// InNetnsFd runs fn on a thread inside the network namespace of fd.
+func InNetnsFd(fd int, fn func() error) error {
+	return InNetns(func() error { return unix.Setns(fd, unix.CLONE_NEWNET) }, fn)
+}
+
+// InNewNetns runs fn on a thread inside a brand-new network namespace. The
+// namespace lives on only if fn keeps a reference (a bind mount, an fd).
+func InNewNetns(fn func() error) error {
+	return InNetns(func() error {
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			return unshareError{err}
+		}
+		return nil
+	}, fn)
+}
+
+// ThreadAudit lists the threads of this process whose network or mount
+// namespace differs from the process's (the main thread's at start-up, as
+// given by home). An empty result means no thread was left behind.
+func ThreadAudit(home ThreadNamespaces) ([]string, error) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return nil, err
+	}
+	var bad []string
+	for _, t := range tasks {
+		ns, err := readThreadNamespaces("/proc/self/task/" + t.Name())
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		if ns != home {
+			bad = append(bad, fmt.Sprintf("task %s: net=%s mnt=%s", t.Name(), ns.Net, ns.Mnt))
+		}
+	}
+	return bad, nil
+}
+
+// ThreadNamespaces identifies the net and mount namespaces of a task by
+// their readlink text ("net:[4026531840]").
+type ThreadNamespaces struct{ Net, Mnt string }
+
+// HomeNamespaces returns the namespaces of the main thread.
+func HomeNamespaces() (ThreadNamespaces, error) {
+	return readThreadNamespaces(fmt.Sprintf("/proc/self/task/%d", os.Getpid()))
+}
+
+func readThreadNamespaces(dir string) (ThreadNamespaces, error) {
+	net, err := os.Readlink(dir + "/ns/net")
+	if err != nil {
+		return ThreadNamespaces{}, err
+	}
+	mnt, err := os.Readlink(dir + "/ns/mnt")
+	if err != nil {
+		return ThreadNamespaces{}, err
+	}
+	return ThreadNamespaces{Net: strings.TrimSpace(net), Mnt: strings.TrimSpace(mnt)}, nil
+}
