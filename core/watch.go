@@ -3,11 +3,267 @@ package core
 import (
 	"context"
 	"errors"
+	"os"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
-// Watch reports namespaces appearing in and leaving the run dir.
+// Watch reports namespaces appearing in ("add") and leaving ("del") the
+// run dir, whoever makes the change (nssh, ip, another process).
+//
+// The inotify watch is armed before the directory is first listed, so no
+// change is missed; names present at that point are the starting view and
+// are not reported. An "add" is sent only once the entry is a mounted
+// network namespace: inotify fires when ip creates the empty placeholder,
+// before the bind mount, so new entries are re-checked with a short backoff
+// (a placeholder that never becomes a namespace is never reported). When
+// the kernel's event queue overflows, the directory is listed again and the
+// differences are sent, so the view a consumer builds from the events
+// always ends equal to the directory.
+//
+// The channel is closed when ctx ends. A slow consumer only delays the
+// watcher; the kernel queue absorbs the rest and overflow is recovered.
 //
 // Equivalent to: `ip netns monitor`
 func (c Config) Watch(ctx context.Context) (<-chan Event, error) {
-	return nil, errors.New("watch: under construction")
+	if err := unix.Mkdir(c.RunDir, 0o755); err != nil && err != unix.EEXIST {
+		return nil, &OpError{Op: "monitor", Err: err, Text: "mkdir " + c.RunDir + " failed: " + Strerror(err)}
+	}
+	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
+	if err != nil {
+		return nil, &OpError{Op: "monitor", Err: err, Text: "inotify_init failed: " + Strerror(err)}
+	}
+	f := os.NewFile(uintptr(fd), "inotify")
+	w := &watcher{cfg: c, f: f, known: map[string]nsIdentity{}, pending: map[string]*pendingEntry{}}
+	if err := w.arm(); err != nil {
+		f.Close()
+		return nil, &OpError{Op: "monitor", Err: err, Text: "inotify_add_watch failed: " + Strerror(err)}
+	}
+	w.initial()
+	ch := make(chan Event, 64)
+	go func() {
+		<-ctx.Done()
+		f.Close() // unblocks Read
+	}()
+	go w.loop(ctx, ch)
+	return ch, nil
+}
+
+const watchMask = unix.IN_CREATE | unix.IN_DELETE | unix.IN_MOVED_FROM | unix.IN_MOVED_TO |
+	unix.IN_DELETE_SELF | unix.IN_ONLYDIR
+
+// Backoff for re-checking an entry that is not (yet) a namespace: 1ms,
+// 2ms, ... doubling, giving up after about two seconds.
+const (
+	firstRecheck = time.Millisecond
+	lastRecheck  = time.Second
+)
+
+// watchOverflows counts kernel queue overflows recovered by a rescan.
+var watchOverflows atomic.Int64
+
+type nsIdentity struct{ dev, ino uint64 }
+
+type pendingEntry struct {
+	next  time.Time
+	delay time.Duration
+}
+
+type watcher struct {
+	cfg     Config
+	f       *os.File
+	known   map[string]nsIdentity    // names reported (or present at start) as namespaces
+	pending map[string]*pendingEntry // names present but not yet namespaces
+	out     []Event                  // events waiting to be sent
+}
+
+func (w *watcher) arm() error {
+	_, err := unix.InotifyAddWatch(int(w.f.Fd()), w.cfg.RunDir, watchMask)
+	return err
+}
+
+// initial records the starting view without reporting it.
+func (w *watcher) initial() {
+	names, _ := w.cfg.Names()
+	for _, n := range names {
+		if id, ok := w.identity(n); ok {
+			w.known[n] = id
+		}
+	}
+}
+
+func (w *watcher) identity(name string) (nsIdentity, bool) {
+	fd, err := unix.Open(w.cfg.rawPath(name), unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nsIdentity{}, false
+	}
+	defer unix.Close(fd)
+	if checkNetnsFd(fd) != nil {
+		return nsIdentity{}, false
+	}
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil {
+		return nsIdentity{}, false
+	}
+	return nsIdentity{st.Dev, st.Ino}, true
+}
+
+func (w *watcher) loop(ctx context.Context, ch chan<- Event) {
+	defer close(ch)
+	buf := make([]byte, 64*1024)
+	for {
+		for len(w.out) > 0 {
+			select {
+			case ch <- w.out[0]:
+				w.out = w.out[1:]
+			case <-ctx.Done():
+				return
+			}
+		}
+		w.setDeadline()
+		n, err := w.f.Read(buf)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				w.recheckPending()
+				continue
+			}
+			return
+		}
+		w.parse(buf[:n])
+		w.recheckPending()
+	}
+}
+
+// setDeadline wakes the loop for the earliest pending re-check.
+func (w *watcher) setDeadline() {
+	var next time.Time
+	for _, p := range w.pending {
+		if next.IsZero() || p.next.Before(next) {
+			next = p.next
+		}
+	}
+	w.f.SetReadDeadline(next)
+}
+
+func (w *watcher) parse(b []byte) {
+	for len(b) >= unix.SizeofInotifyEvent {
+		ev := (*unix.InotifyEvent)(unsafe.Pointer(&b[0]))
+		end := unix.SizeofInotifyEvent + int(ev.Len)
+		if end > len(b) {
+			return
+		}
+		name := cString(b[unix.SizeofInotifyEvent:end])
+		b = b[end:]
+		switch {
+		case ev.Mask&unix.IN_Q_OVERFLOW != 0:
+			watchOverflows.Add(1)
+			w.rescan()
+		case ev.Mask&(unix.IN_DELETE_SELF|unix.IN_IGNORED) != 0:
+			// The run dir itself went away: re-create, re-arm, resync.
+			unix.Mkdir(w.cfg.RunDir, 0o755)
+			w.arm()
+			w.rescan()
+		case ev.Mask&(unix.IN_CREATE|unix.IN_MOVED_TO) != 0:
+			w.appeared(name)
+		case ev.Mask&(unix.IN_DELETE|unix.IN_MOVED_FROM) != 0:
+			w.vanished(name)
+		}
+	}
+}
+
+func cString(b []byte) string {
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+func (w *watcher) appeared(name string) {
+	if _, ok := w.known[name]; ok {
+		return
+	}
+	if id, ok := w.identity(name); ok {
+		w.known[name] = id
+		w.emit("add", name)
+		return
+	}
+	w.pending[name] = &pendingEntry{next: time.Now().Add(firstRecheck), delay: firstRecheck}
+}
+
+func (w *watcher) vanished(name string) {
+	delete(w.pending, name)
+	if _, ok := w.known[name]; ok {
+		delete(w.known, name)
+		w.emit("del", name)
+	}
+}
+
+func (w *watcher) recheckPending() {
+	now := time.Now()
+	for name, p := range w.pending {
+		if p.next.After(now) {
+			continue
+		}
+		if id, ok := w.identity(name); ok {
+			delete(w.pending, name)
+			w.known[name] = id
+			w.emit("add", name)
+			continue
+		}
+		if p.delay >= lastRecheck {
+			delete(w.pending, name) // a stale placeholder: never a namespace
+			continue
+		}
+		p.delay *= 2
+		p.next = now.Add(p.delay)
+	}
+}
+
+// rescan lists the dir and emits the differences from the known view,
+// including a name whose namespace was replaced while events were lost.
+func (w *watcher) rescan() {
+	names, _ := w.cfg.Names()
+	present := make(map[string]bool, len(names))
+	for _, n := range names {
+		present[n] = true
+	}
+	for n := range w.known {
+		if !present[n] {
+			delete(w.known, n)
+			w.emit("del", n)
+		}
+	}
+	for n := range w.pending {
+		if !present[n] {
+			delete(w.pending, n)
+		}
+	}
+	for _, n := range names {
+		old, wasKnown := w.known[n]
+		id, isNs := w.identity(n)
+		switch {
+		case wasKnown && isNs && id != old:
+			w.known[n] = id
+			w.emit("del", n)
+			w.emit("add", n)
+		case wasKnown && !isNs:
+			delete(w.known, n)
+			w.emit("del", n)
+			w.appeared(n)
+		case !wasKnown:
+			w.appeared(n)
+		}
+	}
+}
+
+func (w *watcher) emit(kind, name string) {
+	w.out = append(w.out, Event{Kind: kind, Netns: name})
 }
