@@ -119,22 +119,60 @@ func TestIdentifyAndPids(t *testing.T) {
 }
 
 func TestRunCapturesAndReportsStatus(t *testing.T) {
+	for _, mode := range []struct {
+		name   string
+		helper bool
+	}{{"thread", false}, {"helper", true}} {
+		t.Run(mode.name, func(t *testing.T) { testRun(t, core.ExecOptions{ViaHelper: mode.helper}) })
+	}
+}
+
+func testRun(t *testing.T, opts core.ExecOptions) {
 	c := cfg()
 	name := nstest.Name(t)
 	if _, err := c.Add(name); err != nil {
 		t.Fatal(err)
 	}
 	defer c.Delete(name)
-	out, err := c.Run(context.Background(), name, []string{"sh", "-c", "ls /sys/class/net; echo err >&2; exit 7"}, core.ExecOptions{})
+	// /etc/netns/NAME/ENTRY is bound over /etc/ENTRY inside.
+	etc := c.EtcDir + "/" + name
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(etc)
+	if err := os.WriteFile(etc+"/hostname", []byte("inside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := "ls /sys/class/net; cat /etc/hostname; echo err >&2; exit 7"
+	out, err := c.Run(context.Background(), name, []string{"sh", "-c", script}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(out.Stdout) != "lo\n" || string(out.Stderr) != "err\n" || out.Code != 7 {
+	if string(out.Stdout) != "lo\ninside\n" || string(out.Stderr) != "err\n" || out.Code != 7 {
 		t.Fatalf("got %+v stdout=%q stderr=%q", out.Result, out.Stdout, out.Stderr)
 	}
-	_, err = c.Run(context.Background(), name, []string{"/nonexistent/cmd"}, core.ExecOptions{})
+	_, err = c.Run(context.Background(), name, []string{"/nonexistent/cmd"}, opts)
 	var ee *core.ExecError
 	if !errors.As(err, &ee) || ee.Error() != `exec of "/nonexistent/cmd" failed: No such file or directory` {
 		t.Fatalf("missing command: %v", err)
+	}
+	_, err = c.Run(context.Background(), name, []string{"no-such-command-anywhere"}, opts)
+	if !errors.As(err, &ee) || !errors.Is(err, unix.ENOENT) {
+		t.Fatalf("missing command on PATH: %v", err)
+	}
+	// A stale placeholder is refused with ip's message.
+	if err := os.WriteFile(c.Path("stale"), nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete("stale")
+	_, err = c.Run(context.Background(), "stale", []string{"true"}, opts)
+	var oe *core.OpError
+	if !errors.As(err, &oe) || oe.Text != `setting the network namespace "stale" failed: Invalid argument` {
+		t.Fatalf("stale entry: %#v", err)
+	}
+	// Killed by a signal: reported, not an error.
+	out, err = c.Run(context.Background(), name, []string{"sh", "-c", "kill -TERM $$"}, opts)
+	if err != nil || out.Signal != int(unix.SIGTERM) {
+		t.Fatalf("signal: %+v, %v", out.Result, err)
 	}
 }
