@@ -1,0 +1,44 @@
+package core_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestOnlyTwoFilesSwitchNamespaces enforces the package's thread rule:
+// setns/unshare appear only in thread.go (InNetns, for threads that live
+// on) and exec_setup.go (threads and processes that exec next), and no
+// code calls vishvananda/netns's New/Set, which move the calling thread.
+func TestOnlyTwoFilesSwitchNamespaces(t *testing.T) {
+	allowed := map[string]bool{"core/thread.go": true, "core/exec_setup.go": true}
+	switching := regexp.MustCompile(`\b(unix|syscall)\.(Setns|Unshare)\(|\bnetns\.(New|NewNamed|Set)\(`)
+	root := ".."
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if loc := switching.FindIndex(src); loc != nil && !allowed[rel] {
+			line := 1 + strings.Count(string(src[:loc[0]]), "\n")
+			t.Errorf("%s:%d switches a thread's namespace outside core/thread.go and core/exec_setup.go", rel, line)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
