@@ -30,7 +30,8 @@ cleanup() { ip -all netns del 2>/dev/null || true; rm -rf "$out"; }
 trap cleanup EXIT
 
 echo "building..." >&2
-(cd "$root" && go build -o "$out/nssh" ./cmd/nssh && go build -o "$out/addel" ./bench/addel)
+# Static (CGO_ENABLED=0) binaries start about 0.5 ms faster than cgo ones.
+(cd "$root" && CGO_ENABLED=0 go build -o "$out/nssh" ./cmd/nssh && CGO_ENABLED=0 go build -o "$out/addel" ./bench/addel)
 gcc -O2 -o "$out/addel_c" "$here/c/addel.c"
 
 now() { echo "${EPOCHREALTIME/,/.}"; }

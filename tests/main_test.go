@@ -41,6 +41,7 @@ func nssh(t testing.TB) string {
 		nsshPath = filepath.Join(dir, "nssh")
 		cmd := exec.Command("go", "build", "-o", nsshPath, "./cmd/nssh")
 		cmd.Dir = repoRoot()
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // static, as README builds it
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = &buildError{err: err, out: string(out)}
 		}
