@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sort"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -23,6 +24,11 @@ import (
 // the kernel's event queue overflows, the directory is listed again and the
 // differences are sent, so the view a consumer builds from the events
 // always ends equal to the directory.
+//
+// Adds are reported in the order the entries were created. A name that is
+// created and removed again before it is ever seen mounted (within about a
+// millisecond) produces no events: it cannot be told apart from the
+// placeholder of a failed add, which ip also creates and removes.
 //
 // The channel is closed when ctx ends. A slow consumer only delays the
 // watcher; the kernel queue absorbs the rest and overflow is recovered.
@@ -68,6 +74,7 @@ var watchOverflows atomic.Int64
 type nsIdentity struct{ dev, ino uint64 }
 
 type pendingEntry struct {
+	seq   uint64 // creation order, so adds are reported in the order they happened
 	next  time.Time
 	delay time.Duration
 }
@@ -77,6 +84,7 @@ type watcher struct {
 	f       *os.File
 	known   map[string]nsIdentity    // names reported (or present at start) as namespaces
 	pending map[string]*pendingEntry // names present but not yet namespaces
+	seq     uint64                   // last pendingEntry.seq
 	out     []Event                  // events waiting to be sent
 }
 
@@ -195,7 +203,8 @@ func (w *watcher) appeared(name string) {
 		w.emit("add", name)
 		return
 	}
-	w.pending[name] = &pendingEntry{next: time.Now().Add(firstRecheck), delay: firstRecheck}
+	w.seq++
+	w.pending[name] = &pendingEntry{seq: w.seq, next: time.Now().Add(firstRecheck), delay: firstRecheck}
 }
 
 func (w *watcher) vanished(name string) {
@@ -208,10 +217,15 @@ func (w *watcher) vanished(name string) {
 
 func (w *watcher) recheckPending() {
 	now := time.Now()
+	var due []string
 	for name, p := range w.pending {
-		if p.next.After(now) {
-			continue
+		if !p.next.After(now) {
+			due = append(due, name)
 		}
+	}
+	sort.Slice(due, func(i, j int) bool { return w.pending[due[i]].seq < w.pending[due[j]].seq })
+	for _, name := range due {
+		p := w.pending[name]
 		if id, ok := w.identity(name); ok {
 			delete(w.pending, name)
 			w.known[name] = id

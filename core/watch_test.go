@@ -157,3 +157,33 @@ func equalSets(a, b map[string]bool) bool {
 	}
 	return true
 }
+
+// TestWatchReportsAddsInCreationOrder adds namespaces back to back and
+// expects their add events in the same order.
+func TestWatchReportsAddsInCreationOrder(t *testing.T) {
+	c := cfg()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := c.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := 0; i < 30; i++ {
+		n := fmt.Sprintf("order-%02d", i)
+		if _, err := c.Add(n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	defer func() {
+		for _, n := range names {
+			c.Delete(n)
+		}
+	}()
+	for _, want := range names {
+		if ev := next(t, ch); ev.Kind != "add" || ev.Netns != want {
+			t.Fatalf("got %+v, want add %s", ev, want)
+		}
+	}
+}
