@@ -73,10 +73,17 @@ var watchOverflows atomic.Int64
 
 type nsIdentity struct{ dev, ino uint64 }
 
+// orderWindow is how long a young entry that is not mounted yet holds back
+// the adds of entries created after it, to report adds in creation order.
+const orderWindow = 50 * time.Millisecond
+
 type pendingEntry struct {
-	seq   uint64 // creation order, so adds are reported in the order they happened
-	next  time.Time
-	delay time.Duration
+	seq     uint64 // creation order, so adds are reported in the order they happened
+	created time.Time
+	next    time.Time // when to check it again (backoff)
+	delay   time.Duration
+	ready   bool // mounted, waiting only for earlier entries
+	id      nsIdentity
 }
 
 type watcher struct {
@@ -152,6 +159,9 @@ func (w *watcher) loop(ctx context.Context, ch chan<- Event) {
 func (w *watcher) setDeadline() {
 	var next time.Time
 	for _, p := range w.pending {
+		if p.ready {
+			continue // released when the entries before it resolve
+		}
 		if next.IsZero() || p.next.Before(next) {
 			next = p.next
 		}
@@ -194,50 +204,66 @@ func cString(b []byte) string {
 	return string(b)
 }
 
+// appeared queues a new entry; recheckPending reports it once mounted.
 func (w *watcher) appeared(name string) {
 	if _, ok := w.known[name]; ok {
 		return
 	}
-	if id, ok := w.identity(name); ok {
-		w.known[name] = id
-		w.emit("add", name)
+	if _, ok := w.pending[name]; ok {
 		return
 	}
+	now := time.Now()
 	w.seq++
-	w.pending[name] = &pendingEntry{seq: w.seq, next: time.Now().Add(firstRecheck), delay: firstRecheck}
+	w.pending[name] = &pendingEntry{seq: w.seq, created: now, next: now, delay: firstRecheck}
 }
 
 func (w *watcher) vanished(name string) {
-	delete(w.pending, name)
+	if p, ok := w.pending[name]; ok {
+		delete(w.pending, name)
+		if p.ready { // it was a namespace, held back only for ordering
+			w.emit("add", name)
+			w.emit("del", name)
+		}
+		return
+	}
 	if _, ok := w.known[name]; ok {
 		delete(w.known, name)
 		w.emit("del", name)
 	}
 }
 
+// recheckPending checks the entries that are due, in creation order, and
+// reports the mounted ones unless a younger-than-orderWindow entry created
+// before them is still unmounted.
 func (w *watcher) recheckPending() {
 	now := time.Now()
-	var due []string
-	for name, p := range w.pending {
-		if !p.next.After(now) {
-			due = append(due, name)
-		}
+	order := make([]string, 0, len(w.pending))
+	for name := range w.pending {
+		order = append(order, name)
 	}
-	sort.Slice(due, func(i, j int) bool { return w.pending[due[i]].seq < w.pending[due[j]].seq })
-	for _, name := range due {
+	sort.Slice(order, func(i, j int) bool { return w.pending[order[i]].seq < w.pending[order[j]].seq })
+	holding := false
+	for _, name := range order {
 		p := w.pending[name]
-		if id, ok := w.identity(name); ok {
+		if !p.ready && !p.next.After(now) {
+			if id, ok := w.identity(name); ok {
+				p.ready, p.id = true, id
+			} else if p.delay >= lastRecheck {
+				delete(w.pending, name) // a stale placeholder: never a namespace
+				continue
+			} else {
+				p.next = now.Add(p.delay)
+				p.delay *= 2
+			}
+		}
+		switch {
+		case p.ready && !holding:
 			delete(w.pending, name)
-			w.known[name] = id
+			w.known[name] = p.id
 			w.emit("add", name)
-			continue
+		case !p.ready && now.Sub(p.created) < orderWindow:
+			holding = true
 		}
-		if p.delay >= lastRecheck {
-			delete(w.pending, name) // a stale placeholder: never a namespace
-			continue
-		}
-		p.delay *= 2
-		p.next = now.Add(p.delay)
 	}
 }
 
