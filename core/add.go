@@ -16,7 +16,7 @@ import (
 // Equivalent to: `ip netns add NAME`
 func (c Config) Add(name string) (*Namespace, error) {
 	if err := ValidName(name); err != nil {
-		return nil, &OpError{Op: "add", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name %q", name)}
+		return nil, &OpError{Op: "add", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
 	}
 	path := c.rawPath(name)
 	if err := c.createPlaceholder("add", name); err != nil {
@@ -29,7 +29,7 @@ func (c Config) Add(name string) (*Namespace, error) {
 		c.removePlaceholder(path)
 		text := fmt.Sprintf("Bind /proc/self/ns/net -> %s failed: %s", path, Strerror(err))
 		if isUnshareErr(err) {
-			text = fmt.Sprintf("Failed to create a new network namespace %q: %s", name, Strerror(err))
+			text = fmt.Sprintf("Failed to create a new network namespace \"%s\": %s", name, Strerror(err))
 		}
 		return nil, &OpError{Op: "add", Name: name, Err: errnoOf(err), Text: text}
 	}
@@ -43,7 +43,7 @@ func (c Config) Add(name string) (*Namespace, error) {
 // Equivalent to: `ip netns attach NAME PID`
 func (c Config) Attach(name string, pid int) (*Namespace, error) {
 	if err := ValidName(name); err != nil {
-		return nil, &OpError{Op: "attach", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name %q", name)}
+		return nil, &OpError{Op: "attach", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
 	}
 	if pid == 0 {
 		return nil, &OpError{Op: "attach", Name: name, Err: unix.ESRCH, Text: "Invalid PID: 0"}
@@ -98,7 +98,7 @@ func (c Config) createPlaceholder(op, name string) error {
 	path := c.rawPath(name)
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return opErr(op, name, err, "Cannot create namespace file %q: %s", path, Strerror(err))
+		return opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
 	}
 	unix.Close(fd)
 	return nil
@@ -120,11 +120,11 @@ func (c Config) PrepareRunDir() error {
 	}
 	lock, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return opErr("add", "", err, "Cannot open netns runtime directory %q: %s", dir, Strerror(err))
+		return opErr("add", "", err, "Cannot open netns runtime directory \"%s\": %s", dir, Strerror(err))
 	}
 	defer unix.Close(lock)
 	if err := unix.Flock(lock, unix.LOCK_EX); err != nil {
-		c.warn(fmt.Sprintf("Warning: could not flock netns runtime directory %q: %s", dir, Strerror(err)))
+		c.warn(fmt.Sprintf("Warning: could not flock netns runtime directory \"%s\": %s", dir, Strerror(err)))
 	}
 	defer unix.Flock(lock, unix.LOCK_UN)
 	bound := false

@@ -14,14 +14,14 @@ import (
 // Equivalent to: `ip netns delete NAME`
 func (c Config) Delete(name string) error {
 	if err := ValidName(name); err != nil {
-		return &OpError{Op: "delete", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name %q", name)}
+		return &OpError{Op: "delete", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
 	}
 	path := c.rawPath(name)
 	var st unix.Stat_t
 	known := unix.Stat(path, &st) == nil
 	_ = unix.Unmount(path, unix.MNT_DETACH)
 	if err := unix.Unlink(path); err != nil {
-		return opErr("delete", name, err, "Cannot remove namespace file %q: %s", path, Strerror(err))
+		return opErr("delete", name, err, "Cannot remove namespace file \"%s\": %s", path, Strerror(err))
 	}
 	if known {
 		forgetNamespace(st.Dev, st.Ino)

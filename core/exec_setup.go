@@ -16,7 +16,7 @@ import (
 // iproute2's netns_switch. It must only run on a thread that execs next.
 func (c Config) switchForExec(fd int, name string) error {
 	if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
-		return opErr("exec", name, err, "setting the network namespace %q failed: %s", name, Strerror(err))
+		return opErr("exec", name, err, "setting the network namespace \"%s\" failed: %s", name, Strerror(err))
 	}
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		return opErr("exec", name, err, "unshare failed: %s", Strerror(err))
@@ -69,7 +69,7 @@ type ExecError struct {
 }
 
 func (e *ExecError) Error() string {
-	return fmt.Sprintf("exec of %q failed: %s", e.Cmd, Strerror(e.Err))
+	return fmt.Sprintf("exec of \"%s\" failed: %s", e.Cmd, Strerror(e.Err))
 }
 func (e *ExecError) Unwrap() error { return e.Err }
 
@@ -154,7 +154,7 @@ func (c Config) SwitchInPlace(name string) error {
 func (c Config) openForSwitch(name string) (int, error) {
 	fd, err := unix.Open(c.RunDir+"/"+name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, opErr("exec", name, err, "Cannot open network namespace %q: %s", name, Strerror(err))
+		return -1, opErr("exec", name, err, "Cannot open network namespace \"%s\": %s", name, Strerror(err))
 	}
 	return fd, nil
 }

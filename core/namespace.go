@@ -48,11 +48,11 @@ func (c Config) OpenFd(name string) (int, error) {
 	path := c.rawPath(name)
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, opErr("open", name, err, "Cannot open network namespace %q: %s", name, Strerror(err))
+		return -1, opErr("open", name, err, "Cannot open network namespace \"%s\": %s", name, Strerror(err))
 	}
 	if err := checkNetnsFd(fd); err != nil {
 		unix.Close(fd)
-		return -1, opErr("open", name, err, "setting the network namespace %q failed: Invalid argument", name)
+		return -1, opErr("open", name, err, "setting the network namespace \"%s\" failed: Invalid argument", name)
 	}
 	return fd, nil
 }

@@ -80,7 +80,7 @@ func (c Config) SetID(name string, id int) error {
 	path := c.rawPath(name)
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return opErr("set", name, err, "Cannot open network namespace %q: %s", name, Strerror(err))
+		return opErr("set", name, err, "Cannot open network namespace \"%s\": %s", name, Strerror(err))
 	}
 	defer unix.Close(fd)
 	attrs := []attr{{unix.NETNSA_FD, u32(uint32(fd))}, {unix.NETNSA_NSID, u32(uint32(int32(id)))}}

@@ -57,7 +57,7 @@ func (c Config) IdentifyFile(path string) ([]string, error) {
 	if err != nil {
 		return nil, opErr("identify", "", err, "Stat of netns failed: %s", Strerror(err))
 	}
-	f, err := os.Open(c.RunDir)
+	f, err := os.OpenFile(c.RunDir, os.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return []string{}, nil

@@ -1,5 +1,68 @@
 package main
 
 // usage is the text of `nssh --help`.
-const usage = `nssh - a network-namespace shell
+const usage = `nssh - a network-namespace shell (Lua scripts, a REPL, and ip netns)
+
+Usage:
+  nssh [GLOBAL OPTIONS]                   REPL when stdin is a terminal,
+                                          otherwise run stdin as one Lua chunk
+  nssh [GLOBAL OPTIONS] FILE.lua [ARGS...]
+                                          run a script; ARGS are in the global
+                                          table arg (arg[0] = FILE)
+  nssh [GLOBAL OPTIONS] -e 'CHUNK' [ARGS...]
+                                          run a Lua chunk
+  nssh [GLOBAL OPTIONS] [IP OPTIONS] netns SUBCOMMAND ...
+                                          ip-netns-compatible mode (see below)
+  nssh lab list                           labs made by scripts: name, state,
+                                          owner pid, node count
+  nssh lab down NAME                      remove everything lab NAME owns
+  nssh gc                                 remove crashed labs and temp labs
+                                          whose owner process is gone
+  nssh --help                             this text
+  nssh --version                          the version
+
+A script may start with "#!/usr/bin/env nssh". An uncaught Lua error exits 1
+and prints FILE:LINE: message.
+
+Global options:
+  --run-dir DIR     named namespaces (env NSSH_RUN_DIR, default /run/netns)
+  --etc-dir DIR     per-namespace /etc files for exec
+                    (env NSSH_ETC_DIR, default /etc/netns)
+  --state-dir DIR   nssh's own state, such as lab records
+                    (env NSSH_STATE_DIR, default /run/nssh)
+  -v                print a traceback with uncaught Lua errors
+
+ip netns compatibility mode:
+  nssh [-j [-p]] [-all] [-n NAME] netns ...  behaves like iproute2 6.1's
+  ip [-j [-p]] [-all] [-n NAME] netns ...: same subcommands and
+  abbreviations, same output bytes, messages and exit statuses, same
+  directory order, JSON and mount layout, so alias ip-netns='nssh netns'
+  is safe and namespaces made by either tool work with the other.
+
+  nssh netns [list]                       list names and nsids (-j: JSON)
+  nssh netns add NAME                     create a named namespace
+  nssh netns attach NAME PID              name the netns of process PID
+  nssh netns set NAME NETNSID             assign an nsid (auto | N)
+  nssh [-all] netns delete [NAME]         remove a name (or every name)
+  nssh netns identify [PID]               names of PID's netns
+  nssh netns pids NAME                    processes inside NAME
+  nssh [-all] netns exec [NAME] CMD ...   run CMD inside NAME (or in each)
+  nssh netns monitor                      print "add NAME" / "delete NAME"
+  nssh netns list-id [target-nsid N] [nsid N]
+                                          the nsid table
+  nssh netns help                         ip's usage text (exit 255)
+
+  Options before "netns", abbreviated as ip allows them: -j/-json,
+  -p/-pretty, -a/-all, -n/-netns NAME (run the rest inside NAME, no name
+  check, like ip -n). Messages name the configured run dir verbatim.
+
+Deliberate differences from ip 6.1 (bugs nssh does not copy):
+  - monitor writes each event line at once, also into a pipe or file
+    (ip 6.1 never flushes there and loses the events when killed).
+  - -all exec never runs a command twice after a namespace's setup fails
+    (ip 6.1's child returns into the loop; fixed upstream in 2024).
+  - identify prints every name of the namespace, one per line, in
+    directory order (ip 6.1 prints only the last; its man page says all).
+  - a failed add never leaves a placeholder file behind, on any path
+    (ip 6.1 leaves one when it cannot setns back, e.g. in a user namespace).
 `

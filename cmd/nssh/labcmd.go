@@ -1,8 +1,128 @@
 package main
 
-import "io"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"text/tabwriter"
 
-// PLACEHOLDER: owned by the lab work; replaced wholesale.
-func runLab(g globals, args []string, stdout, stderr io.Writer) int { return 1 }
+	"github.com/nssh/nssh/lab"
+)
 
-func runGC(g globals, args []string, stdout, stderr io.Writer) int { return 1 }
+const labUsage = `Usage: nssh lab list
+       nssh lab down NAME
+       nssh gc
+
+  lab list       labs made by scripts (netns.lab): name, state, owner pid, node count
+  lab down NAME  remove every namespace (and its links) that lab NAME owns
+  gc             remove labs whose up() never completed and temp labs whose
+                 owning process is gone; prints what it removed
+Only namespaces carrying the lab's marker are ever removed.
+`
+
+// runLab is `nssh lab list|down NAME`.
+func runLab(g globals, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, labUsage)
+		return 2
+	}
+	switch args[0] {
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, labUsage)
+		return 0
+	case "list", "ls":
+		if len(args) != 1 {
+			return labBadUsage(stderr, "lab list takes no arguments")
+		}
+		return labList(g, stdout, stderr)
+	case "down", "del":
+		if len(args) != 2 {
+			return labBadUsage(stderr, "lab down needs exactly one lab name")
+		}
+		return labDown(g, args[1], stdout, stderr)
+	}
+	return labBadUsage(stderr, fmt.Sprintf("unknown lab command %q", args[0]))
+}
+
+func labBadUsage(stderr io.Writer, msg string) int {
+	fmt.Fprintf(stderr, "nssh: %s\n%s", msg, labUsage)
+	return 2
+}
+
+// labList prints one line per lab with a state file.
+func labList(g globals, stdout, stderr io.Writer) int {
+	infos, errs := lab.List(g.cfg)
+	if len(infos) > 0 {
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tSTATE\tOWNER\tNODES")
+		for _, in := range infos {
+			state := in.State
+			if in.Temp {
+				state += " (temp)"
+			}
+			owner := strconv.Itoa(in.Owner)
+			if !in.OwnerAlive {
+				owner += " (gone)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", in.Name, state, owner, in.Nodes)
+		}
+		tw.Flush()
+	}
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "nssh: lab list: %v\n", err)
+	}
+	if len(errs) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// labDown removes one lab by name and prints what it removed.
+func labDown(g globals, name string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	changes, err := lab.DownByName(ctx, g.cfg, name, lab.Options{Progress: stderr})
+	for _, c := range changes {
+		fmt.Fprintln(stdout, c)
+	}
+	if errors.Is(err, lab.ErrNoLab) {
+		fmt.Fprintf(stderr, "nssh: lab %s: no such lab (see 'nssh lab list')\n", name)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "nssh: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// runGC is `nssh gc`.
+func runGC(g globals, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
+			fmt.Fprint(stdout, labUsage)
+			return 0
+		}
+		return labBadUsage(stderr, "gc takes no arguments")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	removed, errs := lab.GC(ctx, g.cfg)
+	for _, r := range removed {
+		fmt.Fprintf(stdout, "removed lab %s: %s\n", r.Lab, r.Reason)
+		for _, c := range r.Changes {
+			fmt.Fprintf(stdout, "  %s\n", c)
+		}
+	}
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "nssh: gc: %v\n", err)
+	}
+	if len(errs) > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	"github.com/chzyer/readline"
+	"golang.org/x/sys/unix"
+)
+
+const (
+	prompt     = "nssh> "
+	contPrompt = "...> "
+)
+
+// repl is the interactive shell. The main goroutine owns the LState and
+// runs every chunk and event handler; readline runs on its own goroutine
+// and hands over complete lines; a signal goroutine turns SIGINT into
+// cancelling the running evaluation.
+type repl struct {
+	g     globals
+	s     *luaSession
+	rl    *readline.Instance
+	comp  *completer
+	fd    int             // the terminal (stdin)
+	saved *readline.State // terminal state at start, restored after children and on exit
+	stdin *readline.CancelableStdin
+	chunk []string // lines of an incomplete chunk
+	quit  bool     // .exit was typed
+
+	// out and errOut are where Lua output goes: straight to the terminal
+	// while a typed chunk runs, through readline (which redraws the prompt
+	// line around it) while handlers run at an idle prompt.
+	out, errOut        *switchWriter
+	stdout, stderr     io.Writer
+	rlStdout, rlStderr io.Writer
+
+	prompts chan string // owner -> reader: read one more line with this prompt
+	lines   chan lineIn // reader -> owner
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc // cancels the running evaluation, nil when idle
+	raw     bool               // readline has the terminal (Ctrl-C is a key, not SIGINT)
+	pending bool               // SIGINT came after Enter, before the evaluation started
+}
+
+type lineIn struct {
+	text string
+	err  error
+}
+
+// runREPL runs the REPL on the terminal stdin until Ctrl-D (exit 0),
+// os.exit, or SIGTERM/SIGHUP (exit 128 + signal).
+func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
+	r := &repl{g: g, fd: int(stdin.(*os.File).Fd()),
+		prompts: make(chan string, 1), lines: make(chan lineIn, 1)}
+	saved, err := readline.GetState(r.fd)
+	if err != nil {
+		fmt.Fprintf(stderr, "nssh: terminal: %v\n", err)
+		return 1
+	}
+	r.saved = saved
+	r.comp = &completer{names: g.cfg.Names}
+	// Our own cancelable stdin: readline v1.5.1's Close does not cancel the
+	// one it makes itself and then waits forever for its reader.
+	r.stdin = readline.NewCancelableStdin(stdin)
+	r.rl, err = readline.NewEx(&readline.Config{
+		Stdin:             r.stdin,
+		Prompt:            prompt,
+		HistoryFile:       historyFile(),
+		HistorySearchFold: true,
+		AutoComplete:      r.comp,
+		InterruptPrompt:   "^C",
+		FuncMakeRaw:       r.makeRaw,
+		FuncExitRaw:       r.exitRaw,
+		Stdout:            stdout,
+		Stderr:            stderr,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "nssh: readline: %v\n", err)
+		return 1
+	}
+	r.stdout, r.stderr = stdout, stderr
+	r.rlStdout, r.rlStderr = r.rl.Stdout(), r.rl.Stderr()
+	r.out, r.errOut = &switchWriter{w: r.rlStdout}, &switchWriter{w: r.rlStderr}
+	r.s = newLuaSession(g, r.out, r.errOut)
+	r.s.onExit = r.restoreTerminal
+	r.comp.vocab.Store(snapshotVocabulary(r.s.L))
+	defer r.s.close()
+	return r.loop()
+}
+
+// historyFile is ~/.nssh_history ("" without a home: no history file).
+func historyFile() string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".nssh_history")
+}
+
+// loop is the owner goroutine's select over typed lines, queued events and
+// terminating signals.
+func (r *repl) loop() int {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	term := make(chan syscall.Signal, 1)
+	go func() {
+		for sig := range sigs {
+			r.interrupt() // Ctrl-C while a chunk or child runs
+			if n := sig.(syscall.Signal); n != syscall.SIGINT {
+				select {
+				case term <- n:
+				default:
+				}
+			}
+		}
+	}()
+	go r.readLoop()
+	defer close(r.prompts)
+
+	r.prompts <- prompt
+	for {
+		select {
+		case in := <-r.lines:
+			if in.err == io.EOF {
+				r.restoreTerminal()
+				return 0
+			}
+			if in.err == readline.ErrInterrupt {
+				r.chunk = nil
+			} else if in.err == nil {
+				r.handleLine(in.text)
+			}
+			if r.quit {
+				r.restoreTerminal()
+				return 0
+			}
+			r.prompts <- r.nextPrompt()
+		case <-r.s.b.Ready():
+			r.run(true, func() { r.s.b.Dispatch(r.s.L, r.notice) })
+		case n := <-term:
+			r.restoreTerminal()
+			fmt.Fprintf(os.Stderr, "nssh: %s\n", unix.SignalName(n))
+			return 128 + int(n)
+		}
+	}
+}
+
+// readLoop reads one line per prompt received; it is readline's side.
+func (r *repl) readLoop() {
+	for p := range r.prompts {
+		r.rl.SetPrompt(p)
+		text, err := r.rl.Readline()
+		if err == readline.ErrInterrupt {
+			r.cancelRunning() // an event handler may be running
+		}
+		r.lines <- lineIn{text, err}
+		if err == io.EOF {
+			return
+		}
+	}
+}
+
+func (r *repl) nextPrompt() string {
+	if len(r.chunk) > 0 {
+		return contPrompt
+	}
+	return prompt
+}
+
+// notice prints an event no handler took, redrawing the prompt line.
+func (r *repl) notice(line string) {
+	fmt.Fprintln(r.out, line)
+}
+
+// run runs f (Lua code) with a fresh context that Ctrl-C cancels, then
+// puts the terminal back as it was (a child may have changed it) and
+// refreshes the completer's vocabulary. idle is true for event handlers
+// run at the prompt: their output then goes through readline. It reports
+// whether Ctrl-C came.
+func (r *repl) run(idle bool, f func()) (interrupted bool) {
+	if !idle {
+		r.out.set(r.stdout)
+		r.errOut.set(r.stderr)
+		defer func() {
+			r.out.set(r.rlStdout)
+			r.errOut.set(r.rlStderr)
+		}()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.mu.Lock()
+	r.cancel = cancel
+	if r.pending { // Ctrl-C was pressed right after Enter
+		r.pending = false
+		cancel()
+	}
+	r.mu.Unlock()
+	r.s.L.SetContext(ctx)
+	defer func() {
+		r.s.L.RemoveContext()
+		r.mu.Lock()
+		r.cancel = nil
+		r.mu.Unlock()
+		cancel()
+		readline.Restore(r.fd, r.saved)
+		r.comp.vocab.Store(snapshotVocabulary(r.s.L))
+	}()
+	f()
+	return ctx.Err() != nil
+}
+
+// interrupt handles SIGINT: it cancels the running evaluation or, between
+// Enter and the start of the evaluation, the one about to start. While
+// readline has the terminal, Ctrl-C is a key, so a SIGINT then came from
+// kill(1) and is ignored.
+func (r *repl) interrupt() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.cancel != nil:
+		r.cancel()
+	case !r.raw:
+		r.pending = true
+	}
+}
+
+// cancelRunning cancels the running evaluation, if any (Ctrl-C typed at
+// the prompt while an event handler runs).
+func (r *repl) cancelRunning() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancel != nil {
+		r.cancel()
+	}
+}
+
+// makeRaw and exitRaw switch the terminal for readline. Leaving raw mode
+// restores the state saved at start, so a child that left the terminal in
+// a bad state does not carry it into the next prompt.
+func (r *repl) makeRaw() error {
+	r.mu.Lock()
+	r.raw, r.pending = true, false
+	r.mu.Unlock()
+	_, err := readline.MakeRaw(r.fd)
+	return err
+}
+
+func (r *repl) exitRaw() error {
+	err := readline.Restore(r.fd, r.saved)
+	r.mu.Lock()
+	r.raw = false
+	r.mu.Unlock()
+	return err
+}
+
+// restoreTerminal puts the terminal back in its starting state and closes
+// readline (Ctrl-D, os.exit, SIGTERM/SIGHUP).
+func (r *repl) restoreTerminal() {
+	readline.Restore(r.fd, r.saved)
+	r.stdin.Close()
+	r.rl.Close()
+	readline.Restore(r.fd, r.saved)
+}
+
+// switchWriter forwards writes to a writer that can be changed.
+type switchWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *switchWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	w := s.w
+	s.mu.Unlock()
+	return w.Write(p)
+}
+
+func (s *switchWriter) set(w io.Writer) {
+	s.mu.Lock()
+	s.w = w
+	s.mu.Unlock()
+}

@@ -1,0 +1,163 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
+	"golang.org/x/sys/unix"
+)
+
+// ErrNamespaceGone is returned (wrapped) when a Namespace value no longer
+// names the kernel namespace it was opened as: the name was deleted, or
+// deleted and created again (a new namespace under the old name).
+var ErrNamespaceGone = errors.New("namespace was deleted or replaced")
+
+// nsKey identifies a kernel namespace for the caches of this package.
+type nsKey struct{ dev, ino uint64 }
+
+func (ns *Namespace) key() nsKey { return nsKey{ns.Dev, ns.Ino} }
+
+// handleEntry is one cached handle and the path it was opened through, so
+// that sweeps can notice names removed behind nssh's back (`ip netns del`).
+type handleEntry struct {
+	h    *netlink.Handle
+	path string
+}
+
+var handles = struct {
+	sync.Mutex
+	m         map[nsKey]handleEntry
+	lastSweep int // cache size after the last sweep
+}{m: map[nsKey]handleEntry{}}
+
+func init() { OnForget(func(dev, ino uint64) { dropHandle(nsKey{dev, ino}) }) }
+
+// Handle returns the netlink handle of the namespace: NETLINK_ROUTE sockets
+// created once inside it (on a thread switched by InNetnsFd), cached by the
+// namespace's identity, usable from any goroutine and any thread. The handle
+// is closed when the name is deleted through Delete (after which requests
+// through it fail); callers never close it.
+//
+// A handle holds a reference that keeps the namespace alive, so names
+// removed by other tools are swept from the cache whenever it has grown to
+// twice its size at the previous sweep.
+func (ns *Namespace) Handle() (*netlink.Handle, error) {
+	handles.Lock()
+	e, ok := handles.m[ns.key()]
+	handles.Unlock()
+	if ok {
+		return e.h, nil
+	}
+	fd, err := ns.openChecked()
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	var h *netlink.Handle
+	err = InNetnsFd(fd, func() error {
+		var herr error
+		h, herr = netlink.NewHandle(unix.NETLINK_ROUTE)
+		return herr
+	})
+	if err != nil {
+		return nil, &OpError{Op: "netlink", Name: ns.Name, Err: fmt.Errorf("open netlink socket: %w", err)}
+	}
+	handles.Lock()
+	defer handles.Unlock()
+	if old, ok := handles.m[ns.key()]; ok { // lost a race: keep the first
+		h.Close()
+		return old.h, nil
+	}
+	handles.m[ns.key()] = handleEntry{h: h, path: ns.Path}
+	if len(handles.m) >= 2*handles.lastSweep+8 {
+		sweepHandlesLocked()
+	}
+	return h, nil
+}
+
+// openChecked opens the namespace file read-only and checks that it is
+// still the namespace ns was opened as. The caller closes the fd.
+func (ns *Namespace) openChecked() (int, error) {
+	fd, err := unix.Open(ns.Path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, unix.ENOENT) {
+			err = fmt.Errorf("%w: %w", ErrNamespaceGone, err)
+		}
+		return -1, &OpError{Op: "open", Name: ns.Name, Err: err}
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		unix.Close(fd)
+		return -1, &OpError{Op: "open", Name: ns.Name, Err: err}
+	}
+	if st.Dev != ns.Dev || st.Ino != ns.Ino || checkNetnsFd(fd) != nil {
+		unix.Close(fd)
+		return -1, &OpError{Op: "open", Name: ns.Name, Err: fmt.Errorf("%w: %w", ErrNamespaceGone, unix.ENOENT)}
+	}
+	return fd, nil
+}
+
+// dropHandle closes and forgets the cached handle of a namespace.
+func dropHandle(k nsKey) {
+	handles.Lock()
+	e, ok := handles.m[k]
+	delete(handles.m, k)
+	handles.Unlock()
+	if ok {
+		closeHandle(e.h)
+	}
+}
+
+// closeHandle closes the sockets of a handle that others may still hold.
+// netlink.Handle.Close also sets its socket map to nil, and a Handle
+// without sockets silently sends its requests through a new socket in the
+// namespace of whatever thread runs them: a LinkDel through a handle
+// closed by a concurrent Delete would hit the caller's own namespace.
+// Closing only the sockets makes every later request fail ("use of
+// closed file") instead. The map is read through reflection (netlink v1.3.1 keeps it in
+// the unexported field "sockets"); if that field ever changes, the handle
+// is left open (a leak) rather than made dangerous.
+func closeHandle(h *netlink.Handle) {
+	v := reflect.ValueOf(h).Elem().FieldByName("sockets")
+	if !v.IsValid() || v.Kind() != reflect.Map {
+		return
+	}
+	m := reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+	iter := m.MapRange()
+	for iter.Next() {
+		if sh, ok := iter.Value().Interface().(*nl.SocketHandle); ok {
+			sh.Close()
+		}
+	}
+}
+
+// sweepHandlesLocked closes handles whose path no longer names their
+// namespace. Called with handles locked.
+func sweepHandlesLocked() {
+	for k, e := range handles.m {
+		var st unix.Stat_t
+		if unix.Stat(e.path, &st) != nil || st.Dev != k.dev || st.Ino != k.ino {
+			delete(handles.m, k)
+			closeHandle(e.h)
+		}
+	}
+	handles.lastSweep = len(handles.m)
+}
+
+// CloseHandles closes every cached netlink handle (for tests and for
+// processes that are about to exit and want to release namespaces now).
+func CloseHandles() {
+	handles.Lock()
+	m := handles.m
+	handles.m = map[nsKey]handleEntry{}
+	handles.lastSweep = 0
+	handles.Unlock()
+	for _, e := range m {
+		closeHandle(e.h)
+	}
+}

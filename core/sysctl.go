@@ -1,0 +1,100 @@
+package core
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// sysctlPath checks a dotted key and maps it to its /proc/sys file. Only
+// keys under "net." are accepted: they are the ones that belong to a
+// network namespace, while every other sysctl is global and writing it from
+// a lab would change the host.
+func sysctlPath(key string) (string, error) {
+	if !strings.HasPrefix(key, "net.") {
+		return "", fmt.Errorf("sysctl key %q is not under net. (only network namespace keys are allowed): %w", key, unix.EINVAL)
+	}
+	if strings.ContainsAny(key, "/\x00") || strings.Contains(key, "..") {
+		return "", fmt.Errorf("invalid sysctl key %q: %w", key, unix.EINVAL)
+	}
+	parts := strings.Split(key, ".")
+	for _, p := range parts {
+		if p == "" {
+			return "", fmt.Errorf("invalid sysctl key %q: %w", key, unix.EINVAL)
+		}
+	}
+	return "/proc/sys/" + strings.Join(parts, "/"), nil
+}
+
+// Sysctl reads the network sysctl key ("net.ipv4.ip_forward") of the
+// namespace, after writing value first when value is not nil, and returns
+// the value as the kernel reports it (trailing newline removed). The files
+// are opened on a thread inside the namespace; the fds stay bound to it.
+//
+// Equivalent to: `ip netns exec NS sysctl [-w] KEY[=VALUE]`
+func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
+	path, err := sysctlPath(key)
+	if err != nil {
+		return "", wireErr("sysctl", ns, err, err.Error())
+	}
+	if value != nil && strings.ContainsAny(*value, "\n\x00") {
+		err := fmt.Errorf("invalid value %q for %s: %w", *value, key, unix.EINVAL)
+		return "", wireErr("sysctl", ns, err, err.Error())
+	}
+	fd, err := ns.openChecked()
+	if err != nil {
+		return "", err
+	}
+	defer unix.Close(fd)
+	rfd, wfd := -1, -1
+	err = InNetnsFd(fd, func() error {
+		var oerr error
+		if value != nil {
+			if wfd, oerr = unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0); oerr != nil {
+				return oerr
+			}
+		}
+		rfd, oerr = unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		return oerr
+	})
+	defer closeIfOpen(rfd)
+	defer closeIfOpen(wfd)
+	if err != nil {
+		if errors.Is(err, unix.ENOENT) {
+			err = fmt.Errorf("no sysctl %s: %w", key, err)
+			return "", wireErr("sysctl", ns, err, err.Error())
+		}
+		return "", wireErr("sysctl", ns, fmt.Errorf("open %s: %w", key, err), "")
+	}
+	if value != nil {
+		if _, err := unix.Write(wfd, []byte(*value)); err != nil {
+			return "", wireErr("sysctl", ns, fmt.Errorf("write %s=%s: %w", key, *value, err), "")
+		}
+	}
+	return readSysctl(ns, key, rfd)
+}
+
+func readSysctl(ns *Namespace, key string, fd int) (string, error) {
+	var out []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := unix.Read(fd, buf)
+		if err != nil {
+			return "", wireErr("sysctl", ns, fmt.Errorf("read %s: %w", key, err), "")
+		}
+		if n == 0 {
+			break
+		}
+		out = append(out, buf[:n]...)
+	}
+	return string(bytes.TrimSuffix(out, []byte("\n"))), nil
+}
+
+func closeIfOpen(fd int) {
+	if fd >= 0 {
+		unix.Close(fd)
+	}
+}

@@ -1,0 +1,189 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/nssh/nssh/core"
+)
+
+// ErrNoLab is returned (wrapped) by DownByName for a lab without state.
+var ErrNoLab = errors.New("no such lab")
+
+// Down removes exactly what the lab owns: each of its namespaces that
+// carries its marker (and with it every link inside), then its state file.
+// Namespaces of its names that it does not own are left alone. It returns
+// the removals.
+//
+// Equivalent to: `ip netns del LAB-NODE` for each owned node
+func (l *Lab) Down(ctx context.Context) ([]Change, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	st, err := ReadState(l.cfg, l.spec.Name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	names := l.namespaces()
+	if st != nil {
+		for _, n := range st.Namespaces {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	changes, err := down(ctx, l.cfg, l.spec.Name, names, st, l.opts)
+	if err == nil {
+		unregisterTemp(l)
+	}
+	return changes, err
+}
+
+// DownByName is Down for a lab known only by its state file (`nssh lab
+// down NAME`).
+func DownByName(ctx context.Context, cfg core.Config, name string, opts Options) ([]Change, error) {
+	st, err := ReadState(cfg, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("lab %s: %w", name, ErrNoLab)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return down(ctx, cfg, name, st.Namespaces, st, opts)
+}
+
+// down deletes the owned namespaces among names. Placeholders (empty
+// files left by an add that was killed) are removed only for names the
+// state records, since only then did this lab create them.
+func down(ctx context.Context, cfg core.Config, lab string, names []string, st *State, opts Options) ([]Change, error) {
+	if st != nil && st.State != StatePartial {
+		st.State = StatePartial // a Down killed halfway is finished by gc
+		if err := writeState(cfg, st); err != nil {
+			return nil, fmt.Errorf("lab %s: %w", lab, err)
+		}
+	}
+	prog := startProgress(opts.Progress, "lab "+lab+": down", len(names))
+	defer prog.stop()
+	marker := Marker(lab)
+	var changes []Change
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return changes, fmt.Errorf("lab %s: interrupted: %w", lab, err)
+		}
+		prog.step()
+		kind, _, err := classify(cfg, name, marker)
+		if err != nil {
+			return changes, fmt.Errorf("lab %s: %s: %w", lab, name, err)
+		}
+		recorded := st != nil && slices.Contains(st.Namespaces, name)
+		if kind != nsOwned && (kind != nsPlaceholder || !recorded) {
+			continue
+		}
+		if err := deleteNetns(cfg, name); err != nil {
+			return changes, fmt.Errorf("lab %s: %w", lab, err)
+		}
+		changes = append(changes, Change{Op: "del", Kind: "netns", Name: name})
+	}
+	if err := removeState(cfg, lab); err != nil {
+		return changes, fmt.Errorf("lab %s: %w", lab, err)
+	}
+	return changes, nil
+}
+
+// removeStale deletes (or, in a plan, lists) the owned namespaces that an
+// earlier Up of this lab made for nodes the lab no longer has.
+func (r *run) removeStale(prev []string) error {
+	cur := r.l.namespaces()
+	for _, name := range prev {
+		if slices.Contains(cur, name) {
+			continue
+		}
+		kind, _, err := classify(r.l.cfg, name, r.marker)
+		if err != nil {
+			return r.fail(name, err)
+		}
+		if kind != nsOwned && kind != nsPlaceholder {
+			continue
+		}
+		r.record("del", "netns", name, "")
+		if r.apply {
+			if err := deleteNetns(r.l.cfg, name); err != nil {
+				return r.fail(name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Info is one line of `nssh lab list`.
+type Info struct {
+	Name       string
+	State      string // "up", "partial" or "down" (no namespace of it exists)
+	Owner      int
+	OwnerAlive bool
+	Nodes      int
+	Temp       bool
+}
+
+// List returns every lab that has a state file, sorted by name.
+func List(cfg core.Config) ([]Info, []error) {
+	states, errs := States(cfg)
+	out := make([]Info, 0, len(states))
+	for _, st := range states {
+		info := Info{Name: st.Name, State: st.State, Owner: st.Owner, OwnerAlive: st.OwnerAlive(),
+			Nodes: st.Nodes, Temp: st.Temp}
+		if !slices.ContainsFunc(st.Namespaces, cfg.IsNetns) {
+			info.State = StateDown
+		}
+		out = append(out, info)
+	}
+	return out, errs
+}
+
+// Removed is one lab that GC removed, and why.
+type Removed struct {
+	Lab     string
+	Reason  string
+	Changes []Change
+}
+
+// GC removes every lab whose Up never completed and whose owner is gone,
+// and every temp lab whose owning process is gone (the same process: pid
+// and start time), plus temporary state files of dead writers. It never
+// touches a namespace without the lab's marker. Labs that are up and not
+// temp stay, whoever made them.
+func GC(ctx context.Context, cfg core.Config) ([]Removed, []error) {
+	staleTemps(cfg)
+	states, errs := States(cfg)
+	var out []Removed
+	for _, st := range states {
+		reason := gcReason(st)
+		if reason == "" {
+			continue
+		}
+		changes, err := down(ctx, cfg, st.Name, st.Namespaces, st, Options{})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, Removed{Lab: st.Name, Reason: reason, Changes: changes})
+	}
+	removeEmptyDirs(cfg)
+	return out, errs
+}
+
+// gcReason says why gc removes a lab, "" when it keeps it.
+func gcReason(st *State) string {
+	if st.OwnerAlive() {
+		return "" // up in progress, or the owner may still use or roll back its lab
+	}
+	switch {
+	case st.State != StateUp:
+		return fmt.Sprintf("up never completed (owner pid %d gone)", st.Owner)
+	case st.Temp:
+		return fmt.Sprintf("temp lab, owner pid %d gone", st.Owner)
+	}
+	return ""
+}

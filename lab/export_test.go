@@ -1,0 +1,21 @@
+package lab
+
+import "time"
+
+// Hooks for the tests of package lab_test.
+var (
+	StartProgress = startProgress
+	ProcStart     = procStart
+)
+
+// Step and Stop drive a progress line from a test.
+func (p *progress) Step() { p.step() }
+func (p *progress) Stop() { p.stop() }
+
+// SetProgressDelay changes how long an operation runs before its progress
+// line shows; the returned function restores it.
+func SetProgressDelay(d time.Duration) (restore func()) {
+	old := progressDelay
+	progressDelay = d
+	return func() { progressDelay = old }
+}

@@ -1,0 +1,180 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"sync"
+
+	"github.com/nssh/nssh/core"
+)
+
+// Change is one change Up made (or Plan would make) or Down made.
+type Change struct {
+	Op    string // "add", "set" or "del"
+	Kind  string // "netns", "link", "addr", "route", "sysctl" or "netem"
+	Name  string // subject: a namespace name, or "NETNS:DEV" for link, addr and netem
+	Value string // what changes: "10.0.1.2/24", "up", "default via 10.0.1.1", "net.ipv4.ip_forward=1"; may be ""
+}
+
+func (c Change) String() string {
+	s := c.Op + " " + c.Kind + " " + c.Name
+	if c.Value != "" {
+		s += " " + c.Value
+	}
+	return s
+}
+
+// Options are the settings of a lab that are not part of its description.
+type Options struct {
+	// Progress receives a progress line (overwritten in place with '\r',
+	// cleared at the end) when an Up or Down lasts longer than a second. It
+	// is only used when it is a terminal; nil means no progress.
+	Progress io.Writer
+}
+
+// Lab is a lab description bound to a Config. Its methods may be called
+// from several goroutines; they run one at a time.
+type Lab struct {
+	cfg  core.Config
+	spec Spec
+	opts Options
+
+	mu sync.Mutex // serialises Up, Down
+
+	abortMu sync.Mutex
+	abort   context.CancelFunc // cancels the Up in progress, if any
+}
+
+// ErrNotOwned is returned (wrapped) when a namespace or link that a lab
+// needs exists but was not made by that lab; nssh never touches it.
+var ErrNotOwned = errors.New("exists and is not owned by the lab")
+
+// New validates spec and returns the lab. It touches nothing in the kernel.
+func New(cfg core.Config, spec Spec, opts Options) (*Lab, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	return &Lab{cfg: cfg, spec: spec, opts: opts}, nil
+}
+
+// Name returns the lab's name.
+func (l *Lab) Name() string { return l.spec.Name }
+
+// Spec returns the lab's description.
+func (l *Lab) Spec() Spec { return l.spec }
+
+// Up makes the kernel match the lab: it creates the namespaces, links,
+// addresses, routes and settings that are missing and repairs those that
+// drifted (a link set down, an address deleted by hand). Up is idempotent:
+// when nothing differs it returns no changes. A namespace or link of the
+// lab's names that the lab does not own stops Up with ErrNotOwned.
+//
+// The state file says "partial" while Up runs and "up" once it completed;
+// a failed Up leaves it "partial" (Down rolls it back, `nssh gc` removes it
+// once the owner is gone).
+func (l *Lab) Up(ctx context.Context) ([]Change, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	l.setAbort(cancel)
+	defer l.setAbort(nil)
+	defer cancel()
+
+	st, err := l.beginUp()
+	if err != nil {
+		return nil, err
+	}
+	if l.spec.Temp {
+		registerTemp(l)
+	}
+	r := newRun(ctx, l, true, "up")
+	defer r.close()
+	if err := r.reconcile(); err != nil {
+		return r.changes, err
+	}
+	if err := r.removeStale(st.Namespaces); err != nil {
+		return r.changes, err
+	}
+	st.Namespaces = l.namespaces()
+	st.State = StateUp
+	if err := writeState(l.cfg, st); err != nil {
+		return r.changes, fmt.Errorf("lab %s: %w", l.spec.Name, err)
+	}
+	return r.changes, nil
+}
+
+// Plan returns the changes Up would make now, changing nothing.
+func (l *Lab) Plan(ctx context.Context) ([]Change, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := newRun(ctx, l, false, "plan")
+	defer r.close()
+	if err := r.reconcile(); err != nil {
+		return r.changes, err
+	}
+	if st, err := ReadState(l.cfg, l.spec.Name); err == nil {
+		if err := r.removeStale(st.Namespaces); err != nil {
+			return r.changes, err
+		}
+	}
+	return r.changes, nil
+}
+
+// beginUp records, before anything is created, that the lab is being
+// brought up by this process and which namespaces it may create.
+func (l *Lab) beginUp() (*State, error) {
+	st, err := ReadState(l.cfg, l.spec.Name)
+	if errors.Is(err, fs.ErrNotExist) {
+		st, err = &State{Name: l.spec.Name}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.State = StatePartial
+	st.Temp = l.spec.Temp
+	st.Owner, st.OwnerStart = self()
+	st.Nodes = len(l.spec.Nodes)
+	old := slices.Clone(st.Namespaces)
+	for _, n := range l.namespaces() {
+		if !slices.Contains(st.Namespaces, n) {
+			st.Namespaces = append(st.Namespaces, n)
+		}
+	}
+	st.Links = st.Links[:0]
+	for _, ln := range l.spec.Links {
+		st.Links = append(st.Links, ln.Ends[0].String()+" "+ln.Ends[1].String())
+	}
+	if err := writeState(l.cfg, st); err != nil {
+		return nil, fmt.Errorf("lab %s: %w", l.spec.Name, err)
+	}
+	st.Namespaces = old // what Up may find stale: recorded before this Up
+	return st, nil
+}
+
+// namespaces returns the namespace names of the lab's nodes, sorted.
+func (l *Lab) namespaces() []string {
+	var out []string
+	for _, n := range l.spec.NodeNames() {
+		out = append(out, Netns(l.spec.Name, n))
+	}
+	return out
+}
+
+func (l *Lab) setAbort(cancel context.CancelFunc) {
+	l.abortMu.Lock()
+	l.abort = cancel
+	l.abortMu.Unlock()
+}
+
+// interrupt cancels the Up in progress, if any (from any goroutine).
+func (l *Lab) interrupt() {
+	l.abortMu.Lock()
+	if l.abort != nil {
+		l.abort()
+	}
+	l.abortMu.Unlock()
+}

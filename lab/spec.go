@@ -1,0 +1,262 @@
+// Package lab builds network labs out of named network namespaces from a
+// declarative description, the way infrastructure-as-code tools do: Up
+// makes the kernel match the description (creating what is missing and
+// repairing drift), Plan says what Up would change, Down removes exactly
+// what the lab owns.
+//
+// # Ownership
+//
+// Every namespace a lab makes is named LAB-NODE and carries the marker
+// "nssh:lab=LAB" as the alias of its loopback device, set before the
+// namespace is bind-mounted, so no lab namespace is ever visible without
+// it. Every link carries the same marker as its alias. A state file
+// (Config.StateDir/labs/LAB.json) records the owner process, the state and
+// the namespaces made. Nothing without the marker is ever deleted.
+package lab
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nssh/nssh/core"
+)
+
+// Spec describes a lab. Nodes become namespaces called Name-NODE.
+type Spec struct {
+	Name   string
+	Nodes  map[string]Node
+	Links  []Link
+	Routes map[string][]Route // by node name
+	Temp   bool               // removed when the owning process exits (see CleanupTemp)
+}
+
+// Node is one namespace of the lab.
+type Node struct {
+	// Sysctl values to set inside the namespace ("net.ipv4.ip_forward" -> "1").
+	Sysctl map[string]string
+	// Bridge, when set, makes the node a switch: a bridge of that name is
+	// created in it and every link end on the node becomes its port.
+	Bridge string
+}
+
+// End is one end of a link: an interface Dev in the namespace of Node.
+type End struct{ Node, Dev string }
+
+func (e End) String() string { return e.Node + ":" + e.Dev }
+
+// Link is a veth pair between two nodes.
+type Link struct {
+	Ends  [2]End
+	Addrs [2][]netip.Prefix // addresses of each end (may be empty)
+	Netem [2]*core.Netem    // emulation on each end's egress, nil for none
+}
+
+// Route is a route in a node's main table. A zero Dst means "default".
+type Route struct {
+	Dst    netip.Prefix
+	Via    netip.Addr // gateway, may be invalid (zero) when Dev is set
+	Dev    string     // output device (a link end of the node), may be ""
+	Metric int
+}
+
+// nameRE is the shape of lab and node names: they become namespace names
+// and Graphviz identifiers, so keep them plain.
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// sysctlRE is the shape of a sysctl key under /proc/sys.
+var sysctlRE = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_@:-]+)+$`)
+
+// ParseEnd parses "node:dev".
+func ParseEnd(s string) (End, error) {
+	node, dev, ok := strings.Cut(s, ":")
+	if !ok || node == "" || dev == "" {
+		return End{}, fmt.Errorf("link end %q: want \"node:dev\"", s)
+	}
+	return End{Node: node, Dev: dev}, nil
+}
+
+// Validate checks the spec as a whole: names, references between nodes,
+// links and routes, duplicate interfaces, address families. It touches
+// nothing in the kernel.
+func (s *Spec) Validate() error {
+	if !nameRE.MatchString(s.Name) || len(s.Name) > 64 {
+		return fmt.Errorf("lab name %q: want 1-64 letters, digits, '_', '.' or '-' (not first)", s.Name)
+	}
+	if len(s.Nodes) == 0 {
+		return fmt.Errorf("lab %s: no nodes", s.Name)
+	}
+	for _, name := range s.NodeNames() {
+		if err := s.validateNode(name, s.Nodes[name]); err != nil {
+			return err
+		}
+	}
+	devs := map[End]bool{}
+	for i, l := range s.Links {
+		if err := s.validateLink(l, devs); err != nil {
+			return fmt.Errorf("lab %s: link %d: %w", s.Name, i+1, err)
+		}
+	}
+	for node, routes := range s.Routes {
+		if _, ok := s.Nodes[node]; !ok {
+			return fmt.Errorf("lab %s: routes for unknown node %q", s.Name, node)
+		}
+		for i, r := range routes {
+			if err := validateRoute(r, node, devs); err != nil {
+				return fmt.Errorf("lab %s: route %d of %s: %w", s.Name, i+1, node, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Spec) validateNode(name string, n Node) error {
+	if !nameRE.MatchString(name) {
+		return fmt.Errorf("lab %s: node name %q: want letters, digits, '_', '.' or '-' (not first)", s.Name, name)
+	}
+	if len(Netns(s.Name, name)) > 255 {
+		return fmt.Errorf("lab %s: node name %q: namespace name longer than 255 bytes", s.Name, name)
+	}
+	for k := range n.Sysctl {
+		if !sysctlRE.MatchString(k) || !strings.HasPrefix(k, "net.") {
+			return fmt.Errorf("lab %s: node %s: bad sysctl key %q (want a net.* key)", s.Name, name, k)
+		}
+		if strings.ContainsAny(n.Sysctl[k], "\n\x00") {
+			return fmt.Errorf("lab %s: node %s: bad value for sysctl %s", s.Name, name, k)
+		}
+	}
+	if n.Bridge != "" {
+		if err := validDev(n.Bridge); err != nil {
+			return fmt.Errorf("lab %s: node %s: bridge: %w", s.Name, name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Spec) validateLink(l Link, devs map[End]bool) error {
+	if l.Ends[0].Node == l.Ends[1].Node {
+		return fmt.Errorf("both ends on node %q", l.Ends[0].Node)
+	}
+	for i, e := range l.Ends {
+		n, ok := s.Nodes[e.Node]
+		if !ok {
+			return fmt.Errorf("%s: unknown node %q", e, e.Node)
+		}
+		if err := validDev(e.Dev); err != nil {
+			return fmt.Errorf("%s: %w", e, err)
+		}
+		if e.Dev == "lo" || e.Dev == n.Bridge || devs[e] {
+			return fmt.Errorf("%s: interface used twice", e)
+		}
+		devs[e] = true
+		for _, p := range l.Addrs[i] {
+			if !p.IsValid() {
+				return fmt.Errorf("%s: invalid address", e)
+			}
+		}
+		if n.Bridge != "" && len(l.Addrs[i]) > 0 {
+			return fmt.Errorf("%s: a bridge port cannot have addresses", e)
+		}
+		if err := validNetem(l.Netem[i]); err != nil {
+			return fmt.Errorf("%s: netem: %w", e, err)
+		}
+	}
+	return nil
+}
+
+func validateRoute(r Route, node string, devs map[End]bool) error {
+	if !r.Via.IsValid() && r.Dev == "" {
+		return fmt.Errorf("needs via or dev")
+	}
+	if r.Dev != "" && !devs[End{node, r.Dev}] {
+		return fmt.Errorf("dev %q is not a link end of %s", r.Dev, node)
+	}
+	if r.Dst.IsValid() && r.Via.IsValid() && r.Dst.Addr().Is4() != r.Via.Is4() {
+		return fmt.Errorf("dst %s and via %s are of different families", r.Dst, r.Via)
+	}
+	if r.Metric < 0 {
+		return fmt.Errorf("negative metric")
+	}
+	return nil
+}
+
+// validNetem checks what the kernel would refuse later, halfway into Up.
+func validNetem(m *core.Netem) error {
+	switch {
+	case m == nil:
+		return nil
+	case m.Delay < 0 || m.Jitter < 0 || m.Delay > time.Minute || m.Jitter > time.Minute:
+		return fmt.Errorf("delay and jitter must be between 0 and 1m")
+	case m.Jitter > 0 && m.Delay == 0:
+		return fmt.Errorf("jitter needs a delay")
+	case !(m.Loss >= 0 && m.Loss <= 100):
+		return fmt.Errorf("loss %v is not a percentage 0..100", m.Loss)
+	}
+	if m.Rate != "" {
+		if _, err := core.ParseRate(m.Rate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validDev checks an interface name: long names are allowed (they become
+// altnames), but not what the kernel refuses.
+func validDev(name string) error {
+	switch {
+	case name == "", name == ".", name == "..":
+		return fmt.Errorf("invalid interface name %q", name)
+	case len(name) > 127:
+		return fmt.Errorf("interface name %q longer than 127 bytes", name)
+	case strings.ContainsAny(name, "/: \t\n\r\v\f\x00"):
+		return fmt.Errorf("invalid interface name %q (no '/', ':' or spaces)", name)
+	}
+	return nil
+}
+
+// NodeNames returns the node names in sorted order (the order Up works in).
+func (s *Spec) NodeNames() []string {
+	names := make([]string, 0, len(s.Nodes))
+	for n := range s.Nodes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Netns returns the namespace name of a node: LAB-NODE.
+func Netns(lab, node string) string { return lab + "-" + node }
+
+// Marker returns the alias that marks kernel objects owned by a lab.
+func Marker(lab string) string { return "nssh:lab=" + lab }
+
+// defaultDst is the destination of a "default" route of r's family.
+func (r Route) dst() netip.Prefix {
+	if r.Dst.IsValid() {
+		return r.Dst
+	}
+	if r.Via.IsValid() && r.Via.Is6() {
+		return netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+	}
+	return netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+}
+
+func (r Route) String() string {
+	s := "default"
+	if r.Dst.IsValid() && r.Dst.Bits() != 0 {
+		s = r.Dst.String()
+	}
+	if r.Via.IsValid() {
+		s += " via " + r.Via.String()
+	}
+	if r.Dev != "" {
+		s += " dev " + r.Dev
+	}
+	if r.Metric != 0 {
+		s += fmt.Sprintf(" metric %d", r.Metric)
+	}
+	return s
+}

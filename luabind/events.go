@@ -1,0 +1,166 @@
+package luabind
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nssh/nssh/core"
+)
+
+// queueSize bounds the event queue. When it is full the watcher goroutines
+// block (they never drop): the core watchers then fall behind the kernel,
+// and core.Watch rescans the run dir on an inotify overflow, so the Lua
+// view still converges on the directory.
+const queueSize = 1024
+
+// lifecycleKey is the source key of the add/del watcher.
+const lifecycleKey = "netns"
+
+// queued is an event with the watcher that produced it.
+type queued struct {
+	w  *watcher
+	ev core.Event
+}
+
+// watcher is one running core watcher feeding the queue.
+type watcher struct {
+	key     string
+	cancel  context.CancelFunc
+	stopped atomic.Bool
+}
+
+// events is the event state of a Binding: one bounded queue, written by
+// watcher goroutines and drained only by the goroutine that owns L, plus
+// the handlers (touched only by that goroutine).
+type events struct {
+	b     *Binding
+	queue chan queued
+	ready chan struct{}
+
+	mu       sync.Mutex // guards watchers (Close may run on any goroutine)
+	watchers map[string]*watcher
+
+	// watch and watchNetlink start the core watchers (a seam for tests).
+	watch        func(ctx context.Context) (<-chan core.Event, error)
+	watchNetlink func(ctx context.Context, kind, ns string) (<-chan core.Event, error)
+
+	handlers []*handler // owner goroutine only
+	nextID   int
+	stopped  bool // set by netns.stop(), read by netns.wait()
+}
+
+func newEvents(b *Binding) *events {
+	return &events{
+		b:            b,
+		watch:        b.cfg.Watch,
+		watchNetlink: b.cfg.WatchNetlink,
+		queue:        make(chan queued, queueSize),
+		ready:        make(chan struct{}, 1),
+		watchers:     map[string]*watcher{},
+	}
+}
+
+// start starts the watcher for key unless it runs already. open starts the
+// core watcher; when it returns, the watch is armed.
+func (e *events) start(key string, open func(ctx context.Context) (<-chan core.Event, error)) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.watchers[key]; ok {
+		return nil
+	}
+	if err := e.b.ctx.Err(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(e.b.ctx)
+	ch, err := open(ctx)
+	if err != nil {
+		cancel()
+		return err
+	}
+	w := &watcher{key: key, cancel: cancel}
+	e.watchers[key] = w
+	go e.pump(ctx, w, ch)
+	return nil
+}
+
+// pump moves events from a core watcher into the queue, blocking while the
+// queue is full, until ctx is cancelled or the watcher ends.
+func (e *events) pump(ctx context.Context, w *watcher, ch <-chan core.Event) {
+	defer func() {
+		go func() { // let the core watcher finish its sends and close ch
+			for range ch {
+			}
+		}()
+	}()
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				return
+			}
+			select {
+			case e.queue <- queued{w: w, ev: ev}:
+				e.signal()
+			case <-ctx.Done():
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// signal wakes up whoever waits on Ready.
+func (e *events) signal() {
+	select {
+	case e.ready <- struct{}{}:
+	default:
+	}
+}
+
+// stop stops the watcher for key; events it already queued are dropped.
+func (e *events) stop(key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if w, ok := e.watchers[key]; ok {
+		w.stopped.Store(true)
+		w.cancel()
+		delete(e.watchers, key)
+	}
+}
+
+// stopAll stops every watcher (Close).
+func (e *events) stopAll() {
+	e.mu.Lock()
+	keys := make([]string, 0, len(e.watchers))
+	for k := range e.watchers {
+		keys = append(keys, k)
+	}
+	e.mu.Unlock()
+	for _, k := range keys {
+		e.stop(k)
+	}
+}
+
+// running reports how many watchers run (for tests).
+func (e *events) running() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.watchers)
+}
+
+// startLifecycle starts the add/del watcher.
+func (e *events) startLifecycle() error {
+	return e.start(lifecycleKey, e.watch)
+}
+
+// startNetlink starts the watcher of a netlink kind for namespace ns ("":
+// every namespace).
+func (e *events) startNetlink(kind, ns string) error {
+	return e.start(netlinkKey(kind, ns), func(ctx context.Context) (<-chan core.Event, error) {
+		return e.watchNetlink(ctx, kind, ns)
+	})
+}
+
+func netlinkKey(kind, ns string) string { return kind + "\x00" + ns }

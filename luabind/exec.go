@@ -1,0 +1,207 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
+
+	"github.com/nssh/nssh/core"
+)
+
+// execOpts are the options of exec and exec_all.
+type execOpts struct {
+	core    core.ExecOptions
+	timeout time.Duration // 0: none
+	check   bool
+	inherit bool
+}
+
+var execOptionNames = []string{"stdin", "env", "timeout", "check", "inherit"}
+
+// checkCommand reads argument n: an argv array (non-empty) or a string run
+// with /bin/sh -c.
+func checkCommand(L *lua.LState, n int) []string {
+	switch v := L.Get(n).(type) {
+	case lua.LString:
+		return []string{"/bin/sh", "-c", string(v)}
+	case *lua.LTable:
+		argv := stringArray(L, n, v, "command")
+		if len(argv) == 0 {
+			argError(L, n, "command must not be empty")
+		}
+		for _, a := range argv {
+			if strings.IndexByte(a, 0) >= 0 {
+				argError(L, n, "command contains a NUL byte")
+			}
+		}
+		return argv
+	}
+	typeError(L, n, "table or string")
+	return nil
+}
+
+// parseExecOpts converts the options table at argument n.
+func parseExecOpts(L *lua.LState, n int, opts *lua.LTable) execOpts {
+	var o execOpts
+	switch v := optField(opts, "stdin").(type) {
+	case *lua.LNilType:
+	case lua.LString:
+		o.core.Input = []byte(v)
+	default:
+		argError(L, n, "option \"stdin\": string expected, got "+v.Type().String())
+	}
+	o.core.Env = checkEnv(L, n, optField(opts, "env"))
+	if v := optField(opts, "timeout"); v != lua.LNil {
+		d, err := parseDuration(v)
+		if err == nil && d <= 0 {
+			err = errors.New("timeout must be positive")
+		}
+		if err != nil {
+			argError(L, n, "option \"timeout\": "+err.Error())
+		}
+		o.timeout = d
+	}
+	o.check = optBool(L, n, opts, "check")
+	o.inherit = optBool(L, n, opts, "inherit")
+	if o.inherit {
+		if o.core.Input == nil {
+			o.core.Stdin = os.Stdin
+		}
+		o.core.Stdout, o.core.Stderr = os.Stdout, os.Stderr
+	}
+	return o
+}
+
+// checkEnv merges an env table {NAME=value} into this process's
+// environment; a value of false removes the variable. nil means unchanged.
+func checkEnv(L *lua.LState, n int, v lua.LValue) []string {
+	if v == lua.LNil {
+		return nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		argError(L, n, "option \"env\": table expected, got "+v.Type().String())
+	}
+	set := map[string]string{}
+	unset := map[string]bool{}
+	t.ForEach(func(k, val lua.LValue) {
+		key, ok := k.(lua.LString)
+		if !ok || key == "" || strings.ContainsAny(string(key), "=\x00") {
+			argError(L, n, "option \"env\": keys must be variable names, got "+lua.LVAsString(k))
+		}
+		switch val := val.(type) {
+		case lua.LString, lua.LNumber:
+			s := lua.LVAsString(val)
+			if strings.IndexByte(s, 0) >= 0 {
+				argError(L, n, "option \"env\": value of "+string(key)+" contains a NUL byte")
+			}
+			set[string(key)] = s
+		case lua.LBool:
+			if val {
+				argError(L, n, "option \"env\": value of "+string(key)+" must be a string, a number or false")
+			}
+			unset[string(key)] = true
+		default:
+			argError(L, n, "option \"env\": value of "+string(key)+" must be a string, a number or false")
+		}
+	})
+	env := []string{}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, over := set[k]; !over && !unset[k] {
+			env = append(env, kv)
+		}
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, k+"="+set[k])
+	}
+	return env
+}
+
+// luaExec: netns.exec(name_or_ns, cmd [, opts]), ns:exec(cmd [, opts]) ->
+// {code=, signal=, stdout=, stderr=, ok=, duration=}.
+//
+// Equivalent to: `ip netns exec NAME CMD...`
+func (b *Binding) luaExec(L *lua.LState) int {
+	nameArg(L, 1)
+	argv := checkCommand(L, 2)
+	o := parseExecOpts(L, 3, checkOptions(L, 3, execOptionNames...))
+	noMoreArgs(L, 4)
+	ns := checkNamespace(L, 1)
+	ctx, cancel := b.opContext(L)
+	defer cancel()
+	out, err := runOne(ctx, b.cfg, ns.Name, argv, o)
+	if ctx.Err() != nil {
+		raise(L, "netns.exec", ns.Name, "ECANCELED", "Operation canceled")
+	}
+	if err != nil {
+		raiseError(L, "netns.exec", ns.Name, err)
+	}
+	res := resultTable(L, out, o.inherit)
+	if o.check && !resultOK(out) {
+		raiseExit(L, "netns.exec", ns.Name, argv, out, res)
+	}
+	L.Push(res)
+	return 1
+}
+
+// runOne runs argv in name with o's timeout.
+func runOne(ctx context.Context, cfg core.Config, name string, argv []string, o execOpts) (core.Output, error) {
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	return cfg.Run(ctx, name, argv, o.core)
+}
+
+func resultOK(out core.Output) bool { return out.Code == 0 && out.Signal == 0 }
+
+// resultTable converts an exec result; stdout/stderr are nil when the
+// child used the terminal.
+func resultTable(L *lua.LState, out core.Output, inherit bool) *lua.LTable {
+	t := L.CreateTable(0, 6)
+	t.RawSetString("code", lua.LNumber(out.Code))
+	if out.Signal != 0 {
+		t.RawSetString("signal", lua.LNumber(out.Signal))
+	}
+	if !inherit {
+		t.RawSetString("stdout", lua.LString(out.Stdout))
+		t.RawSetString("stderr", lua.LString(out.Stderr))
+	}
+	t.RawSetString("ok", lua.LBool(resultOK(out)))
+	t.RawSetString("duration", lua.LNumber(out.Duration.Seconds()))
+	return t
+}
+
+// raiseExit raises the error of a failed command under check=true: code
+// "EXIT", the result in field `result`.
+func raiseExit(L *lua.LState, op, name string, argv []string, out core.Output, res *lua.LTable) {
+	e := newError(L, op, name, "EXIT", exitText(argv, out))
+	e.RawSetString("result", res)
+	L.Error(e, 1)
+}
+
+// exitText describes how a command ended: `"false" exited with status 1`.
+func exitText(argv []string, out core.Output) string {
+	cmd := argv[0]
+	if len(argv) == 3 && argv[0] == "/bin/sh" && argv[1] == "-c" {
+		cmd = argv[2]
+	}
+	if out.Signal != 0 {
+		return fmt.Sprintf("%q killed by signal %s", cmd, unix.SignalName(unix.Signal(out.Signal)))
+	}
+	return fmt.Sprintf("%q exited with status %d", cmd, out.Code)
+}

@@ -1,0 +1,199 @@
+package luabind
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/pm"
+
+	"github.com/nssh/nssh/core"
+)
+
+// defaultParallel is exec_all's worker count: the commands mostly wait
+// (on the kernel, the network, timers), so a small multiple of the CPUs.
+func defaultParallel() int { return 4 * runtime.NumCPU() }
+
+// maxParallel bounds opts.parallel (each worker holds a child process).
+const maxParallel = 1024
+
+// outcome is one namespace's part of exec_all.
+type outcome struct {
+	name string
+	out  core.Output
+	err  error
+}
+
+// luaExecAll: netns.exec_all(cmd [, opts]) -> { [name] = result, ... }.
+// Options: those of exec plus parallel (workers) and match (a Lua pattern
+// or an array of names). A namespace where the command could not be
+// started gets {ok=false, error="netns.exec: NAME: ..."}.
+//
+// Equivalent to: `ip -all netns exec CMD...` (which runs them one by one)
+func (b *Binding) luaExecAll(L *lua.LState) int {
+	argv := checkCommand(L, 1)
+	opts := checkOptions(L, 2, append([]string{"parallel", "match"}, execOptionNames...)...)
+	o := parseExecOpts(L, 2, opts)
+	parallel := defaultParallel()
+	if v := optField(opts, "parallel"); v != lua.LNil {
+		n, ok := v.(lua.LNumber)
+		if !ok || float64(n) != math.Trunc(float64(n)) || n < 1 || n > maxParallel {
+			argError(L, 2, fmt.Sprintf("option \"parallel\": integer in [1, %d] expected, got %s", maxParallel, describe(v)))
+		}
+		parallel = int(n)
+	}
+	match := checkMatch(L, 2, optField(opts, "match"))
+	noMoreArgs(L, 3)
+
+	names, err := b.selectNames(match)
+	if err != nil {
+		raiseError(L, "netns.exec_all", "", err)
+	}
+	ctx, cancel := b.opContext(L)
+	defer cancel()
+	results := execPool(ctx, b.cfg, names, argv, o, parallel)
+	if ctx.Err() != nil {
+		raise(L, "netns.exec_all", "", "ECANCELED", "Operation canceled")
+	}
+	t := L.CreateTable(0, len(results))
+	var failed []outcome
+	for _, r := range results {
+		if r.err != nil {
+			row := L.CreateTable(0, 2)
+			row.RawSetString("ok", lua.LFalse)
+			row.RawSetString("error", lua.LString(execErrorText(r)))
+			t.RawSetString(r.name, row)
+			failed = append(failed, r)
+			continue
+		}
+		t.RawSetString(r.name, resultTable(L, r.out, o.inherit))
+		if !resultOK(r.out) {
+			failed = append(failed, r)
+		}
+	}
+	if o.check && len(failed) > 0 {
+		raiseAllFailed(L, argv, failed, t)
+	}
+	L.Push(t)
+	return 1
+}
+
+// execErrorText formats a setup failure like the error exec would raise.
+func execErrorText(r outcome) string {
+	_, msg := errorFields("netns.exec", r.err)
+	return fmt.Sprintf("netns.exec: %s: %s", r.name, msg)
+}
+
+// raiseAllFailed raises for check=true: the first failed name (sorted)
+// is the subject; the whole result table is in field `results`.
+func raiseAllFailed(L *lua.LState, argv []string, failed []outcome, results *lua.LTable) {
+	sort.Slice(failed, func(i, j int) bool { return failed[i].name < failed[j].name })
+	first := failed[0]
+	code, msg := "EXIT", exitText(argv, first.out)
+	if first.err != nil {
+		code, msg = errorFields("netns.exec", first.err)
+	}
+	if len(failed) > 1 {
+		msg += fmt.Sprintf(" (and %d more failed)", len(failed)-1)
+	}
+	e := newError(L, "netns.exec_all", first.name, code, msg)
+	e.RawSetString("results", results)
+	L.Error(e, 1)
+}
+
+// nameMatcher selects namespace names; nil selects all. A matcher made
+// from an array of names carries the list itself in names.
+type nameMatcher struct {
+	match func(name string) (bool, error)
+	names []string
+}
+
+// checkMatch converts opts.match: a Lua pattern (searched anywhere in the
+// name, like string.find) or an array of names.
+func checkMatch(L *lua.LState, n int, v lua.LValue) *nameMatcher {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return nil
+	case lua.LString:
+		pat := string(v)
+		if _, err := pm.Find(pat, nil, 0, 1); err != nil {
+			argError(L, n, fmt.Sprintf("option \"match\": malformed pattern (%v)", err))
+		}
+		return &nameMatcher{match: func(name string) (bool, error) {
+			m, err := pm.Find(pat, []byte(name), 0, 1)
+			return len(m) > 0, err
+		}}
+	case *lua.LTable:
+		seen := map[string]bool{}
+		m := &nameMatcher{names: []string{}}
+		for _, s := range stringArray(L, n, v, "option \"match\"") {
+			if !seen[s] {
+				seen[s] = true
+				m.names = append(m.names, s)
+			}
+		}
+		return m
+	}
+	argError(L, n, "option \"match\": string (pattern) or table (names) expected, got "+v.Type().String())
+	return nil
+}
+
+// selectNames lists the run dir (directory order) filtered by match, or
+// returns match's array of names as given (a missing name then gets an
+// ENOENT result).
+func (b *Binding) selectNames(match *nameMatcher) ([]string, error) {
+	if match != nil && match.names != nil {
+		return match.names, nil
+	}
+	names, err := b.cfg.Names()
+	if err != nil {
+		return nil, err
+	}
+	if match == nil {
+		return names, nil
+	}
+	var out []string
+	for _, n := range names {
+		ok, err := match.match(n)
+		if err != nil {
+			return nil, fmt.Errorf("match %q: %w", n, err)
+		}
+		if ok {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// execPool runs argv in every name with at most parallel children at a
+// time. Once ctx is cancelled, names not yet started are skipped.
+func execPool(ctx context.Context, cfg core.Config, names, argv []string, o execOpts, parallel int) []outcome {
+	results := make([]outcome, len(names))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < int(math.Min(float64(parallel), float64(len(names)))); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				out, err := runOne(ctx, cfg, names[i], argv, o)
+				results[i] = outcome{name: names[i], out: out, err: err}
+			}
+		}()
+	}
+	for i, name := range names {
+		results[i].name = name
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			results[i].err = ctx.Err()
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return results
+}

@@ -1,0 +1,273 @@
+package luabind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/lab"
+)
+
+// labTypeName is the metatable of lab objects returned by netns.lab.
+const labTypeName = "netns.Lab"
+
+func init() { Register(openLab) }
+
+// labMethods are the methods of a lab object (lab:up() ...).
+var labMethods = map[string]lfunc{
+	"up":    (*Binding).luaLabUp,
+	"plan":  (*Binding).luaLabPlan,
+	"check": (*Binding).luaLabCheck,
+	"dot":   (*Binding).luaLabDot,
+	"down":  (*Binding).luaLabDown,
+}
+
+// openLab adds netns.lab and the lab type.
+func openLab(b *Binding, L *lua.LState, mod, _ *lua.LTable) {
+	methods := L.NewTable()
+	for name, f := range labMethods {
+		methods.RawSetString(name, b.newFunction(L, "lab:"+name, f))
+	}
+	mt := L.NewTypeMetatable(labTypeName)
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		if l := toLab(L.Get(1)); l != nil && L.Get(2) == lua.LString("name") {
+			L.Push(lua.LString(l.Name()))
+			return 1
+		}
+		L.Push(methods.RawGet(L.Get(2)))
+		return 1
+	}))
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		name := "?"
+		if l := toLab(L.Get(1)); l != nil {
+			name = l.Name()
+		}
+		L.Push(lua.LString(fmt.Sprintf("lab(%q)", name)))
+		return 1
+	}))
+	mt.RawSetString("__metatable", lua.LString(labTypeName))
+	mod.RawSetString("lab", b.newFunction(L, "lab", (*Binding).luaLab))
+}
+
+// luaLab is netns.lab{...}: it validates the description and returns a
+// lab object. Nothing is created until lab:up().
+func (b *Binding) luaLab(L *lua.LState) int {
+	t, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		typeError(L, 1, "table")
+	}
+	spec, err := parseLabSpec(t)
+	if err == nil {
+		_, errOut := b.writers()
+		var l *lab.Lab
+		if l, err = lab.New(b.config(), spec, lab.Options{Progress: errOut}); err == nil {
+			ud := L.NewUserData()
+			ud.Value = l
+			L.SetMetatable(ud, L.GetTypeMetatable(labTypeName))
+			L.Push(ud)
+			return 1
+		}
+	}
+	argError(L, 1, err.Error())
+	return 0
+}
+
+func toLab(v lua.LValue) *lab.Lab {
+	if ud, ok := v.(*lua.LUserData); ok {
+		if l, ok := ud.Value.(*lab.Lab); ok {
+			return l
+		}
+	}
+	return nil
+}
+
+func checkLab(L *lua.LState) *lab.Lab {
+	l := toLab(L.Get(1))
+	if l == nil {
+		argError(L, 1, fmt.Sprintf("lab expected, got %s (call methods as lab:up())", typeName(L.Get(1), L.GetTop() < 1)))
+	}
+	return l
+}
+
+// luaLabUp is lab:up() -> array of changes.
+func (b *Binding) luaLabUp(L *lua.LState) int {
+	l := checkLab(L)
+	ctx, cancel := b.opContext(L)
+	defer cancel()
+	changes, err := l.Up(ctx)
+	if err != nil {
+		raiseLabError(L, "lab:up", l, err)
+	}
+	L.Push(changesTable(L, changes))
+	return 1
+}
+
+// luaLabPlan is lab:plan() -> array of changes up() would make.
+func (b *Binding) luaLabPlan(L *lua.LState) int {
+	l := checkLab(L)
+	ctx, cancel := b.opContext(L)
+	defer cancel()
+	changes, err := l.Plan(ctx)
+	if err != nil {
+		raiseLabError(L, "lab:plan", l, err)
+	}
+	L.Push(changesTable(L, changes))
+	return 1
+}
+
+// luaLabDown is lab:down() -> array of removals.
+func (b *Binding) luaLabDown(L *lua.LState) int {
+	l := checkLab(L)
+	ctx, cancel := b.opContext(L)
+	defer cancel()
+	changes, err := l.Down(ctx)
+	if err != nil {
+		raiseLabError(L, "lab:down", l, err)
+	}
+	L.Push(changesTable(L, changes))
+	return 1
+}
+
+// luaLabDot is lab:dot() -> Graphviz text.
+func (b *Binding) luaLabDot(L *lua.LState) int {
+	L.Push(lua.LString(checkLab(L).Dot()))
+	return 1
+}
+
+// luaLabCheck is lab:check([{timeout=, parallel=, nodes=, arp=}]) -> matrix
+// { [src] = { [dst] = rtt_or_false } } keyed by node name, printing as a grid.
+func (b *Binding) luaLabCheck(L *lua.LState) int {
+	l := checkLab(L)
+	opts := checkOptions(L, 2, "timeout", "parallel", "nodes", "arp")
+	var co lab.CheckOptions
+	if v := optField(opts, "timeout"); v != lua.LNil {
+		co.Timeout = checkDuration(L, 2, v)
+		if co.Timeout == 0 {
+			argError(L, 2, "timeout must be > 0")
+		}
+	}
+	if v := optField(opts, "parallel"); v != lua.LNil {
+		co.Parallel = int(checkIntValue(L, 2, v, 1, 4096))
+	}
+	co.DynamicARP = optBool(L, 2, opts, "arp")
+	if v := optField(opts, "nodes"); v != lua.LNil {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			argError(L, 2, "option \"nodes\": array of node names expected")
+		}
+		co.Nodes = stringArray(L, 2, t, "nodes")
+		targets := l.Targets()
+		for _, n := range co.Nodes {
+			if _, ok := targets[n]; !ok {
+				argError(L, 2, fmt.Sprintf("option \"nodes\": %q is not a node with an address", n))
+			}
+		}
+	}
+	ctx, cancel := b.opContext(L)
+	defer cancel()
+	m, err := l.Check(ctx, co)
+	if err != nil {
+		raiseLabError(L, "lab:check", l, err)
+	}
+	L.Push(matrixTable(L, m))
+	return 1
+}
+
+// changesTable converts changes to { {op=, kind=, name=, value=}, ... }.
+func changesTable(L *lua.LState, changes []lab.Change) *lua.LTable {
+	t := L.CreateTable(len(changes), 0)
+	for _, c := range changes {
+		e := L.CreateTable(0, 4)
+		e.RawSetString("op", lua.LString(c.Op))
+		e.RawSetString("kind", lua.LString(c.Kind))
+		e.RawSetString("name", lua.LString(c.Name))
+		if c.Value != "" {
+			e.RawSetString("value", lua.LString(c.Value))
+		}
+		t.Append(e)
+	}
+	return t
+}
+
+// matrixTable converts a check result; its __tostring draws the grid
+// ("ok" for a reply, "--" for none).
+func matrixTable(L *lua.LState, m lab.Matrix) *lua.LTable {
+	t := L.NewTable()
+	for src, row := range m {
+		r := L.NewTable()
+		for dst, res := range row {
+			if res.OK {
+				r.RawSetString(dst, lua.LNumber(res.RTT.Seconds()))
+			} else {
+				r.RawSetString(dst, lua.LFalse)
+			}
+		}
+		t.RawSetString(src, r)
+	}
+	mt := L.NewTable()
+	grid := matrixGrid(m)
+	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(grid))
+		return 1
+	}))
+	L.SetMetatable(t, mt)
+	return t
+}
+
+// matrixGrid renders a check result as rows (sources) by columns.
+func matrixGrid(m lab.Matrix) string {
+	names := make([]string, 0, len(m))
+	width := 2
+	for n := range m {
+		names = append(names, n)
+		width = max(width, len(n))
+	}
+	sort.Strings(names)
+	lines := make([]string, 0, len(names)+1)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s", width, "")
+	for _, n := range names {
+		fmt.Fprintf(&b, " %*s", width, n)
+	}
+	lines = append(lines, b.String())
+	for _, src := range names {
+		b.Reset()
+		fmt.Fprintf(&b, "%-*s", width, src)
+		for _, dst := range names {
+			cell := "--"
+			if src == dst {
+				cell = ""
+			} else if m[src][dst].OK {
+				cell = "ok"
+			}
+			fmt.Fprintf(&b, " %*s", width, cell)
+		}
+		lines = append(lines, strings.TrimRight(b.String(), " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// raiseLabError raises {op=, name=LAB, code=, msg=}: code is the errno
+// name ("EEXIST" for a namespace or link the lab does not own, "EPERM"
+// without privileges), msg the reason without the lab prefix.
+func raiseLabError(L *lua.LState, op string, l *lab.Lab, err error) {
+	code := core.ErrnoName(err)
+	switch {
+	case errors.Is(err, lab.ErrNotOwned):
+		code = "EEXIST"
+	case code == "" && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		code = "EINTR"
+	case code == "":
+		code = "EIO"
+	}
+	msg := strings.TrimPrefix(err.Error(), "lab "+l.Name()+": ")
+	if code == "EPERM" {
+		msg += " (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)"
+	}
+	raise(L, op, l.Name(), code, msg)
+}

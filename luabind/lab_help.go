@@ -1,0 +1,60 @@
+package luabind
+
+func init() { RegisterHelp(labHelp) }
+
+// labHelp is the reference of netns.lab and the lab methods (lab.go).
+var labHelp = map[string]string{
+	"netns.lab": `netns.lab{name=, nodes=, links=, routes=, temp=} -> lab
+Describes a lab; nothing is created until lab:up(). Each node becomes the
+namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
+  nodes  = { h1 = {}, r1 = { sysctl = { ["net.ipv4.ip_forward"] = 1 } },
+             sw = { bridge = "br0" } }      -- a switch: its link ends join br0
+  links  = { { "h1:eth0", "r1:eth1", addrs = { "10.0.1.2/24", "10.0.1.1/24" },
+               netem = { delay = "10ms" } } }   -- veth pairs; addrs per end
+             -- (a string, an array, or false); netem for both ends or
+             -- { {...}, false } per end: delay, jitter, loss (%), rate ("10mbit")
+  routes = { h1 = { { dst = "default", via = "10.0.1.1" } } }  -- dst, via, dev, metric
+  temp   = true   -- removed when the script ends, fails, or gets SIGINT/SIGTERM
+Interface names longer than 15 bytes get a short kernel name and keep the
+long one as an altname. A bad description is an argument error.
+Methods: lab:up(), lab:plan(), lab:check([opts]), lab:dot(), lab:down(); lab.name.
+Managed from the shell too: nssh lab list, nssh lab down NAME, nssh gc.
+Example: scripts/lab-up.lua, scripts/star.lua`,
+
+	"lab:up": `lab:up() -> { {op=, kind=, name=, value=}, ... }
+Makes the kernel match the lab: creates what is missing and repairs what
+drifted (a link set down, an address or route deleted by hand); a second
+up() returns {}. op is "add", "set" or "del"; kind "netns", "link", "addr",
+"route", "sysctl" or "netem"; name the namespace or "NETNS:DEV"; value the
+detail ("10.0.1.1/24", "up", "default via 10.0.1.1"), nil when none.
+A namespace or link of the lab's names that the lab does not own raises an
+error with code "EEXIST" and is never touched. A failed up() leaves the lab
+"partial": lab:down() rolls it back, nssh gc removes it once its owner exits.
+Example: scripts/lab-up.lua`,
+
+	"lab:plan": `lab:plan() -> { {op=, kind=, name=, value=}, ... }
+The changes lab:up() would make now, changing nothing.
+Example: scripts/lab-plan.lua`,
+
+	"lab:check": `lab:check([{timeout=, parallel=, nodes=, arp=}]) -> { [src] = { [dst] = rtt_or_false } }
+Pings from every node that has an address to every other one, in parallel
+(Mininet's pingall); keys are node names, rtt in seconds, false when no
+reply. tostring() of the result draws a grid. Each node is pinged at the
+first address of its first link. timeout per ping (default 1s); parallel
+pings at once; nodes restricts the matrix to those nodes. On-link pairs get
+permanent neighbour entries for the duration of the check (removed after):
+the kernel's ARP table is shared by all namespaces and holds 1024 entries,
+fewer than 50 hosts need. arp=true resolves addresses with real ARP instead.
+Example: scripts/lab-check.lua`,
+
+	"lab:dot": `lab:dot() -> string
+The topology in the Graphviz language (nodes, switches as boxes, links
+with their interface names and addresses); render with dot -Tpng.
+Example: scripts/lab-dot.lua`,
+
+	"lab:down": `lab:down() -> { {op="del", kind="netns", name=}, ... }
+Removes exactly what the lab owns: every namespace carrying its marker,
+with the links inside, and its state file. Other namespaces are left alone.
+Equivalent to: ip netns del NAME-NODE for each owned node
+Example: scripts/lab-down.lua`,
+}

@@ -1,0 +1,30 @@
+package luabind
+
+import lua "github.com/yuin/gopher-lua"
+
+// State limits shared by the REPL and the script runner. gopher-lua's
+// defaults are small: recursion 1,000 deep overflows the default call
+// stack of 256 frames, and unpack of 20,000 values overflows the default
+// registry. These pass both while still bounding a runaway script (a
+// registry of 1<<20 slots is 16 MiB of values).
+const (
+	CallStackSize   = 4096
+	RegistrySize    = 1024 * 20
+	RegistryMaxSize = 1 << 20
+)
+
+// NewState returns a state with every standard library open and the limits
+// above, so the REPL, the runner and the tests behave the same. The caller
+// still opens the netns module with New(...).Open(L) and closes L.
+// pcall and xpcall are replaced by versions that keep closures' upvalues
+// intact after an error (see pcall.go).
+func NewState() *lua.LState {
+	L := lua.NewState(lua.Options{
+		CallStackSize:       CallStackSize,
+		RegistrySize:        RegistrySize,
+		RegistryMaxSize:     RegistryMaxSize,
+		MinimizeStackMemory: true,
+	})
+	openSafePCall(L)
+	return L
+}

@@ -1,0 +1,28 @@
+-- lab:check() pings from every node with an address to every other one
+-- (like Mininet's pingall) and returns { [src] = { [dst] = rtt_or_false } };
+-- tostring() draws it as a grid. {nodes = {...}} restricts it to some nodes.
+local lab = netns.lab{
+  name = "chk",
+  nodes = { h1 = {}, h2 = {}, h3 = {}, sw = { bridge = "br0" } },
+  links = {
+    { "h1:eth0", "sw:p1", addrs = { "10.0.0.1/24" } },
+    { "h2:eth0", "sw:p2", addrs = { "10.0.0.2/24" } },
+    { "h3:eth0", "sw:p3", addrs = { "10.0.0.3/24" } },
+  },
+}
+lab:up()
+local m = lab:check()
+print(m)
+print("h1 -> h2 answered:", type(m.h1.h2) == "number")
+local some = lab:check{ nodes = { "h1", "h3" }, timeout = "500ms" }
+print(some)
+lab:down()
+-- Output:
+--    h1 h2 h3
+-- h1    ok ok
+-- h2 ok    ok
+-- h3 ok ok
+-- h1 -> h2 answered:	true
+--    h1 h3
+-- h1    ok
+-- h3 ok
