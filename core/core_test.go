@@ -176,3 +176,25 @@ func testRun(t *testing.T, opts core.ExecOptions) {
 		t.Fatalf("signal: %+v, %v", out.Result, err)
 	}
 }
+
+// TestRunPathSearchLikeExecvp: a non-executable file found on PATH gives
+// EACCES (glibc's execvp), not ENOENT.
+func TestRunPathSearchLikeExecvp(t *testing.T) {
+	c := cfg()
+	name := nstest.Name(t)
+	if _, err := c.Add(name); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(name)
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/nssh-not-executable", []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
+	for _, helper := range []bool{false, true} {
+		_, err := c.Run(context.Background(), name, []string{"nssh-not-executable"}, core.ExecOptions{ViaHelper: helper})
+		if !errors.Is(err, unix.EACCES) {
+			t.Errorf("helper=%v: got %v, want EACCES", helper, err)
+		}
+	}
+}

@@ -147,9 +147,10 @@ func newCmd(ctx context.Context, path string, argv []string, opts ExecOptions) *
 	return cmd
 }
 
-// findExecutable resolves file like execvp: as given when it contains a
-// '/', else the first executable regular file along PATH; ENOENT, or
-// EACCES when only non-executable candidates were found.
+// findExecutable resolves file like glibc's execvp: as given when it
+// contains a '/', else the first executable regular file along PATH;
+// ENOENT, or EACCES when a candidate was not executable or a PATH directory
+// could not be searched.
 func findExecutable(file string) (string, error) {
 	if strings.Contains(file, "/") {
 		return file, nil
@@ -168,11 +169,14 @@ func findExecutable(file string) (string, error) {
 		}
 		p := dir + "/" + file
 		var st unix.Stat_t
-		if unix.Stat(p, &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		if err := unix.Stat(p, &st); err != nil {
+			if err == unix.EACCES { // a directory we may not search
+				sawAccess = true
+			}
 			continue
 		}
-		if unix.Access(p, unix.X_OK) != nil {
-			sawAccess = true
+		if st.Mode&unix.S_IFMT != unix.S_IFREG || unix.Access(p, unix.X_OK) != nil {
+			sawAccess = true // execve would say EACCES
 			continue
 		}
 		return p, nil

@@ -1,82 +1,105 @@
 package luabind
 
-import lua "github.com/yuin/gopher-lua"
+import (
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
 
 // gopher-lua v1.1.2 closes every open upvalue of the whole call stack when
-// an error is raised under a pcall without a message handler
-// (yuin/gopher-lua#448): a closure made before the pcall (an event handler,
-// say) is cut off from the local it shares with the still-running
-// function, so `local n = 0; local f = function() n = n + 1 end;
-// pcall(error); f()` leaves n at 0. With a message handler it closes none,
-// not even those of the frames the error unwound. NewState therefore
-// replaces pcall and xpcall with versions that always pass a handler and
-// then close exactly the unwound frames' upvalues, by returning from a
-// trivial Lua function placed where the called function was (OP_RETURN
-// closes the upvalues at and above its frame's base).
+// pcall catches an error (yuin/gopher-lua#448): a closure made before the
+// pcall (an event handler, say) is cut off from the local it shares with
+// the still-running function, so
 //
-// Limit: a nested protected call made from Go (PCall) resets gopher-lua's
-// handler flag, so an error raised after it in the same pcall'd function
-// still closes everything, as before.
+//	local n = 0; local f = function() n = n + 1 end; pcall(error); f()
+//
+// leaves n at 0. NewState therefore replaces pcall with one that runs the
+// function on a fresh thread (L.NewThread: same globals, a context derived
+// from L's): an error there closes only that thread's frames, exactly the
+// ones it unwound. Nesting is bounded so that pcall recursion cannot grow
+// the Go stack without limit. xpcall is left alone: it passes a message
+// handler, which keeps gopher-lua from closing anything.
 
-// closerSource compiles to a function that only returns.
-const closerSource = "return"
+// maxPCallDepth bounds nested pcalls (each nests a Go call and a thread).
+const maxPCallDepth = 200
 
 func openSafePCall(L *lua.LState) {
-	closer, err := L.LoadString(closerSource)
-	if err != nil {
-		panic(err) // a constant chunk: cannot fail
-	}
-	passThrough := L.NewFunction(func(L *lua.LState) int {
-		L.Push(L.Get(1))
-		return 1
-	})
+	depth := 0
+	tramp := trampolines{}
 	L.SetGlobal("pcall", L.NewFunction(func(L *lua.LState) int {
 		if L.GetTop() == 0 {
 			L.RaiseError("bad argument #1 to 'pcall' (value expected)")
 		}
-		return protectedCall(L, 1, passThrough, closer)
-	}))
-	L.SetGlobal("xpcall", L.NewFunction(func(L *lua.LState) int {
-		fn, ok := L.Get(1).(*lua.LFunction)
-		if !ok {
-			L.RaiseError("bad argument #1 to 'xpcall' (function expected, got %s)", L.Get(1).Type())
+		fn := L.Get(1)
+		if fn.Type() != lua.LTFunction && L.GetMetaField(fn, "__call").Type() != lua.LTFunction {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString("attempt to call a " + fn.Type().String() + " value"))
+			return 2
 		}
-		handler, ok := L.Get(2).(*lua.LFunction)
-		if !ok {
-			L.RaiseError("bad argument #2 to 'xpcall' (function expected, got %s)", L.Get(2).Type())
+		if depth >= maxPCallDepth {
+			L.Push(lua.LFalse)
+			L.Push(lua.LString("stack overflow (pcall nested too deeply)"))
+			return 2
 		}
-		L.SetTop(0)
-		L.Push(fn)
-		return protectedCall(L, 1, handler, closer)
+		depth++
+		defer func() { depth-- }()
+		th, cancel := L.NewThread()
+		if cancel != nil {
+			defer cancel()
+		}
+		top := L.GetTop()
+		th.Push(tramp.get(L, L.Where(1)))
+		for i := 1; i <= top; i++ {
+			th.Push(L.Get(i))
+		}
+		if err := th.PCall(top, lua.MultRet, nil); err != nil {
+			L.Push(lua.LFalse)
+			if ae, ok := err.(*lua.ApiError); ok {
+				L.Push(ae.Object)
+			} else {
+				L.Push(lua.LString(err.Error()))
+			}
+			return 2
+		}
+		n := th.GetTop()
+		L.Push(lua.LTrue)
+		for i := 1; i <= n; i++ {
+			L.Push(th.Get(i))
+		}
+		return n + 1
 	}))
 }
 
-// protectedCall calls the function at stack position fnIdx with the
-// values above it as arguments and returns true and its results, or false
-// and the (handled) error value.
-func protectedCall(L *lua.LState, fnIdx int, handler, closer *lua.LFunction) int {
-	v := L.Get(fnIdx)
-	if v.Type() != lua.LTFunction && L.GetMetaField(v, "__call").Type() != lua.LTFunction {
-		L.SetTop(0)
-		L.Push(lua.LFalse)
-		L.Push(lua.LString("attempt to call a " + v.Type().String() + " value"))
-		return 2
+// trampolines call f(...) from a Lua frame that carries the source and
+// line of the pcall, so that an error raised by a Go function called
+// directly (pcall(netns.add, "a/b")) is still prefixed "FILE:LINE:" as
+// without the thread. One small function per call site, cached.
+type trampolines map[string]*lua.LFunction
+
+const maxTrampolines = 512
+
+func (t trampolines) get(L *lua.LState, where string) *lua.LFunction {
+	if f, ok := t[where]; ok {
+		return f
 	}
-	nargs := L.GetTop() - fnIdx
-	err := L.PCall(nargs, lua.MultRet, handler)
-	if err == nil {
-		L.Insert(lua.LTrue, fnIdx)
-		return L.GetTop() - fnIdx + 1
+	source, line := "pcall", 1
+	if w := strings.TrimSuffix(where, ":"); w != "" {
+		if i := strings.LastIndexByte(w, ':'); i > 0 {
+			if n, err := strconv.Atoi(w[i+1:]); err == nil && n > 0 && n < 1<<20 {
+				source, line = w[:i], n
+			}
+		}
 	}
-	// The stack is back at fnIdx-1: the closer's frame starts where the
-	// failed function's did, so its return closes the unwound upvalues.
-	L.Push(closer)
-	L.Call(0, 0)
-	L.Push(lua.LFalse)
-	if ae, ok := err.(*lua.ApiError); ok {
-		L.Push(ae.Object)
-	} else {
-		L.Push(lua.LString(err.Error()))
+	code := strings.Repeat("\n", line-1) +
+		"local function pass(...) return ... end local f = ... return pass(f(select(2, ...)))"
+	fn, err := L.Load(strings.NewReader(code), source)
+	if err != nil {
+		fn, _ = L.LoadString("local f = ... return f(select(2, ...))")
 	}
-	return 2
+	if len(t) >= maxTrampolines {
+		clear(t)
+	}
+	t[where] = fn
+	return fn
 }

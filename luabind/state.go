@@ -9,15 +9,15 @@ import lua "github.com/yuin/gopher-lua"
 // registry of 1<<20 slots is 16 MiB of values).
 const (
 	CallStackSize   = 4096
-	RegistrySize    = 1024 * 20
+	RegistrySize    = 1024 // grows on demand (pcall makes a thread each call)
 	RegistryMaxSize = 1 << 20
 )
 
 // NewState returns a state with every standard library open and the limits
 // above, so the REPL, the runner and the tests behave the same. The caller
 // still opens the netns module with New(...).Open(L) and closes L.
-// pcall and xpcall are replaced by versions that keep closures' upvalues
-// intact after an error (see pcall.go).
+// pcall is replaced by one that keeps closures' upvalues intact after an
+// error (see pcall.go).
 func NewState() *lua.LState {
 	L := lua.NewState(lua.Options{
 		CallStackSize:       CallStackSize,

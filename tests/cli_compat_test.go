@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -54,7 +55,14 @@ func cliRun(t *testing.T, tool, script string) cliResult {
 		"NSSH_RUN_DIR=/run/netns", "NSSH_ETC_DIR=/etc/netns")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	// Own process group: a hung scenario and anything a scenario left in
+	// the background (a sleeper after a failed step) are killed with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	err := cmd.Run()
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 	if ctx.Err() != nil {
 		t.Fatalf("%s: scenario timed out (hung?)\nstdout:\n%s\nstderr:\n%s", tool, out.String(), errb.String())
 	}

@@ -136,6 +136,14 @@ $IP netns list 2>&1 | cat
 $IP -j netns list 2>&1 | cat
 $IP netns list-id 2>&1 | cat
 $IP -j netns list-id target-nsid 42 2>&1 | cat`},
+	{"list-stdio-over-4k-blocks", `
+mkdir /run/netns
+for i in $(seq 150); do touch "/run/netns/stale-entry-with-a-long-name-$i"; done
+$IP netns add a; $IP netns set a 1
+$IP netns list 2>&1 | cat
+$IP -j netns list 2>&1 | cat
+$IP -j -p netns list 2>&1 | cat
+$IP netns list-id 2>&1 | cat`},
 	{"list-stdio-interleave-pty", `
 $IP netns add zzprobe1; touch /run/netns/zzprobeStale; $IP netns add zzprobe2
 script -qc "$IP netns list" /dev/null
