@@ -3,7 +3,6 @@ package core
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -74,37 +73,14 @@ func (e *ExecError) Error() string {
 func (e *ExecError) Unwrap() error { return e.Err }
 
 // execvp replaces the process image like glibc's execvp: a PATH search
-// when file has no '/', EACCES remembered while searching, and files
-// without a #! line run by /bin/sh. It returns only on failure.
+// when file has no '/' (see findExecutable), and files without a #! line
+// run by /bin/sh. It returns only on failure.
 func execvp(file string, argv, env []string) error {
-	if strings.Contains(file, "/") {
-		return execFile(file, argv, env)
+	path, err := findExecutable(file)
+	if err != nil {
+		return err
 	}
-	if file == "" {
-		return unix.ENOENT
-	}
-	path, ok := os.LookupEnv("PATH")
-	if !ok {
-		path = "/bin:/usr/bin"
-	}
-	sawAccess := false
-	for _, dir := range strings.Split(path, ":") {
-		if dir == "" {
-			dir = "."
-		}
-		err := execFile(dir+"/"+file, argv, env)
-		switch err {
-		case unix.EACCES:
-			sawAccess = true
-		case unix.ENOENT, unix.ESTALE, unix.ENOTDIR, unix.ENODEV, unix.ETIMEDOUT:
-		default:
-			return err
-		}
-	}
-	if sawAccess {
-		return unix.EACCES
-	}
-	return unix.ENOENT
+	return execFile(path, argv, env)
 }
 
 func execFile(path string, argv, env []string) error {

@@ -241,32 +241,24 @@ func parseNsid(data []byte) IDEntry {
 // ackError decodes an NLMSG_ERROR: errno 0 is success; otherwise the errno
 // with the extended-ack text if present.
 func ackError(m syscall.NetlinkMessage) error {
-	if len(m.Data) < 4 {
-		return nil
-	}
-	errno := -int32(binary.NativeEndian.Uint32(m.Data[0:4]))
-	if errno == 0 {
-		return nil
-	}
-	ne := &NsidError{Errno: syscall.Errno(errno)}
-	ne.Msg = extAckMsg(m.Header.Flags, m.Data[4:])
-	return ne
+	return errnoWithMsg(m.Data, func(rest []byte) string { return extAckMsg(m.Header.Flags, rest) })
 }
 
-// doneError decodes the errno some kernels put in NLMSG_DONE of a failed dump.
+// doneError decodes the errno some kernels put in NLMSG_DONE of a failed
+// dump, followed directly by extended-ack attributes.
 func doneError(m syscall.NetlinkMessage) error {
-	if len(m.Data) < 4 {
+	return errnoWithMsg(m.Data, extAckAttrs)
+}
+
+func errnoWithMsg(data []byte, msg func(rest []byte) string) error {
+	if len(data) < 4 {
 		return nil
 	}
-	errno := -int32(binary.NativeEndian.Uint32(m.Data[0:4]))
+	errno := -int32(binary.NativeEndian.Uint32(data[0:4]))
 	if errno == 0 {
 		return nil
 	}
-	ne := &NsidError{Errno: syscall.Errno(errno)}
-	if len(m.Data) > 4 {
-		ne.Msg = extAckAttrs(m.Data[4:])
-	}
-	return ne
+	return &NsidError{Errno: syscall.Errno(errno), Msg: msg(data[4:])}
 }
 
 func extAckMsg(flags uint16, rest []byte) string {
