@@ -78,22 +78,26 @@ func (r *run) addVeth(ln Link, na, nb *node) error {
 		PeerName:      core.KernelName(eb.Dev),
 		PeerNamespace: netlink.NsFd(fd),
 	}
-	if err := na.h.LinkAdd(veth); err != nil {
+	if err := na.h.LinkAdd(veth); err != nil { // sets veth.Index
 		return r.fail(subject, err)
 	}
-	if err := r.afterAdd(na, ea.Dev); err != nil {
+	if err := r.afterAdd(na, ea.Dev, veth); err != nil {
 		return err
 	}
-	peer := &netlink.Device{LinkAttrs: netlink.LinkAttrs{Name: core.KernelName(eb.Dev)}}
+	peer, err := nb.h.LinkByName(core.KernelName(eb.Dev))
+	if err != nil {
+		return r.fail(nb.netns+":"+eb.Dev, err)
+	}
 	if m := r.masterIndex(nb); m != 0 {
 		if err := nb.h.LinkSetMasterByIndex(peer, m); err != nil {
 			return r.fail(nb.netns+":"+eb.Dev, err)
 		}
+		peer.Attrs().MasterIndex = m
 	}
 	if err := nb.h.LinkSetUp(peer); err != nil {
 		return r.fail(nb.netns+":"+eb.Dev, err)
 	}
-	return r.afterAdd(nb, eb.Dev)
+	return r.afterAdd(nb, eb.Dev, peer)
 }
 
 // masterIndex is the ifindex of a switch node's bridge, 0 otherwise.

@@ -183,10 +183,10 @@ func (r *run) bridge(n *node) error {
 		}
 		br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{
 			Name: core.KernelName(n.spec.Bridge), Flags: net.FlagUp}}
-		if err := n.h.LinkAdd(br); err != nil {
+		if err := n.h.LinkAdd(br); err != nil { // sets br.Index
 			return r.fail(subject, err)
 		}
-		return r.afterAdd(n, n.spec.Bridge)
+		return r.afterAdd(n, n.spec.Bridge, br)
 	}
 	if cur.Type() != "bridge" {
 		return r.fail(subject, fmt.Errorf("%s link %w", cur.Type(), ErrNotOwned))
@@ -242,15 +242,11 @@ func (r *run) loadLinks(n *node) error {
 
 // afterAdd marks a link just created by the run (the kernel ignores an
 // alias given at creation), gives it its long name as an altname, and
-// refreshes the node's view of it.
+// records it in the node's view. l must carry the new link's index.
 //
 // Equivalent to: `ip -n NETNS link set DEV alias MARKER; ip -n NETNS link property add dev DEV altname LONG`
-func (r *run) afterAdd(n *node, dev string) error {
-	l, err := n.h.LinkByName(core.KernelName(dev))
-	if err == nil {
-		err = n.h.LinkSetAlias(l, r.marker)
-	}
-	if err != nil {
+func (r *run) afterAdd(n *node, dev string, l netlink.Link) error {
+	if err := n.h.LinkSetAlias(l, r.marker); err != nil {
 		return r.fail(n.netns+":"+dev, err)
 	}
 	l.Attrs().Alias = r.marker

@@ -150,14 +150,6 @@ func newLuaT(L *lua.LState, t *testing.T) *lua.LTable {
 	return tt
 }
 
-// writeFile is a small helper for Go tests.
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(fmt.Errorf("write %s: %w", path, err))
-	}
-}
-
 // luaErrorText prints a Lua error with __tostring applied and its traceback.
 func luaErrorText(L *lua.LState, err error) string {
 	var ae *lua.ApiError

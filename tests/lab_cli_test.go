@@ -214,3 +214,33 @@ func TestTempLabVanishes(t *testing.T) {
 		})
 	}
 }
+
+// TestTempLabVanishesWhenSignalledDuringUp: SIGTERM while up() is still
+// creating namespaces interrupts it, and the temp lab is removed all the
+// same (needs the runner's lab.CleanupTemp call, like TestTempLabVanishes).
+func TestTempLabVanishesWhenSignalledDuringUp(t *testing.T) {
+	before := snapshot(t)
+	cfg := core.DefaultConfig()
+	cmd := exec.Command(nssh(t), "-")
+	cmd.Stdin = strings.NewReader(labScript("sigup", 150, true, ""))
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if names, _ := cfg.Names(); len(names) >= 5 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 1 && code != 128+int(syscall.SIGTERM) {
+		t.Errorf("exit status %d, want 1 (up interrupted) or 143\n%s", code, errb.String())
+	}
+	if after := snapshot(t); after != before {
+		t.Errorf("temp lab left something:\n--- before\n%s--- after\n%s\nstderr: %s", before, after, errb.String())
+		runNssh(t, "", "lab", "down", "sigup")
+	}
+}

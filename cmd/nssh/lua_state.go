@@ -8,6 +8,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/nssh/nssh/lab"
 	"github.com/nssh/nssh/luabind"
 )
 
@@ -33,10 +34,20 @@ func newLuaSession(g globals, out, errOut io.Writer) *luaSession {
 	return s
 }
 
-// close stops watchers, kills children still running and frees the LState.
+// close stops watchers, kills children still running, removes the temp
+// labs this process brought up, and frees the LState.
 func (s *luaSession) close() {
-	s.b.Close()
+	s.release()
 	s.L.Close()
+}
+
+// release is what every way out of a script must do: stop the binding's
+// watchers and children, then remove temp labs (netns.lab{temp=true}).
+func (s *luaSession) release() {
+	s.b.Close()
+	if err := lab.CleanupTemp(); err != nil {
+		fmt.Fprintf(os.Stderr, "nssh: %v\n", err)
+	}
 }
 
 // setPrint replaces print so that its output goes to w (the REPL passes
@@ -77,7 +88,7 @@ func (s *luaSession) replaceExit() {
 		if s.onExit != nil {
 			s.onExit()
 		}
-		s.b.Close()
+		s.release()
 		os.Exit(code)
 		return 0
 	}))

@@ -1,0 +1,73 @@
+package luabind
+
+import (
+	"fmt"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/nssh/nssh/core"
+)
+
+// noticeLine is the one-line form of an event nobody handled.
+func noticeLine(ev core.Event) string {
+	if ev.Kind == "add" || ev.Kind == "del" {
+		return "[event] " + ev.Kind + " " + ev.Netns
+	}
+	s := fmt.Sprintf("[event] %s %s %s", ev.Kind, ev.Action, ev.Netns)
+	for _, k := range []string{"name", "dev", "addr", "dst", "via"} {
+		if v, ok := ev.Attrs[k]; ok && v != nil {
+			s += fmt.Sprintf(" %s=%v", k, v)
+		}
+	}
+	return s
+}
+
+// eventTable converts an event: {event="add", name=} for add/del,
+// {event=, action=, ns=, ...attrs} for link/addr/route.
+func eventTable(L *lua.LState, ev core.Event) *lua.LTable {
+	t := L.CreateTable(0, 3+len(ev.Attrs))
+	for k, v := range ev.Attrs {
+		t.RawSetString(k, goToLua(L, v))
+	}
+	t.RawSetString("event", lua.LString(ev.Kind))
+	if ev.Kind == "add" || ev.Kind == "del" {
+		t.RawSetString("name", lua.LString(ev.Netns))
+		return t
+	}
+	t.RawSetString("action", lua.LString(ev.Action))
+	t.RawSetString("ns", lua.LString(ev.Netns))
+	return t
+}
+
+// goToLua converts the plain Go values events carry.
+func goToLua(L *lua.LState, v any) lua.LValue {
+	switch v := v.(type) {
+	case nil:
+		return lua.LNil
+	case string:
+		return lua.LString(v)
+	case bool:
+		return lua.LBool(v)
+	case int:
+		return lua.LNumber(v)
+	case int32:
+		return lua.LNumber(v)
+	case int64:
+		return lua.LNumber(v)
+	case uint8:
+		return lua.LNumber(v)
+	case uint16:
+		return lua.LNumber(v)
+	case uint32:
+		return lua.LNumber(v)
+	case uint64:
+		return lua.LNumber(v)
+	case float64:
+		return lua.LNumber(v)
+	case []string:
+		return stringList(L, v)
+	case fmt.Stringer:
+		return lua.LString(v.String())
+	}
+	return lua.LString(fmt.Sprint(v))
+}
