@@ -19,9 +19,15 @@ func (c Config) Delete(name string) error {
 	path := c.rawPath(name)
 	var st unix.Stat_t
 	known := unix.Stat(path, &st) == nil
-	_ = unix.Unmount(path, unix.MNT_DETACH)
+	umountErr := unix.Unmount(path, unix.MNT_DETACH) // ignored, as ip does
 	if err := unix.Unlink(path); err != nil {
-		return opErr("delete", name, err, "Cannot remove namespace file \"%s\": %s", path, Strerror(err))
+		oe := opErr("delete", name, err, "Cannot remove namespace file \"%s\": %s", path, Strerror(err))
+		if err == unix.EBUSY && umountErr == unix.EPERM {
+			// Still mounted because we may not unmount: the real cause.
+			// Text stays ip's message; Err says what was missing.
+			oe.Err = unix.EPERM
+		}
+		return oe
 	}
 	if known {
 		forgetNamespace(st.Dev, st.Ino)

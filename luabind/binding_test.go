@@ -229,7 +229,7 @@ func TestUnprivileged(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	want := `EPERM Operation not permitted (needs CAP_SYS_ADMIN)
-EBUSY Device or resource busy (still mounted: unmounting needs CAP_SYS_ADMIN)
+EPERM Operation not permitted (needs CAP_SYS_ADMIN)
 EPERM Operation not permitted (needs CAP_NET_ADMIN)
 EPERM Operation not permitted (needs CAP_SYS_ADMIN)
 netns.exec: priv: Operation not permitted (needs CAP_SYS_ADMIN)

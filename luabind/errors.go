@@ -24,16 +24,11 @@ func raiseError(L *lua.LState, op, name string, err error) {
 }
 
 // errorFields gives the code and msg fields of err raised by op. EPERM and
-// EACCES name the capability op needs. An EBUSY from del means the name is
-// still mounted: core ignores a failed unmount as ip does, so that is what
-// a missing CAP_SYS_ADMIN looks like there.
+// EACCES name the capability op needs.
 func errorFields(op string, err error) (code, msg string) {
 	code, msg = errorCode(err), errorMsg(err)
-	switch {
-	case code == "EPERM" || code == "EACCES":
+	if code == "EPERM" || code == "EACCES" {
 		msg += " (needs " + privilegeFor(op) + ")"
-	case code == "EBUSY" && (op == "netns.del" || op == "netns.del_all"):
-		msg += " (still mounted: unmounting needs CAP_SYS_ADMIN)"
 	}
 	return code, msg
 }
