@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nssh/nssh/core"
@@ -65,10 +66,10 @@ type Route struct {
 
 // nameRE is the shape of lab and node names: they become namespace names
 // and Graphviz identifiers, so keep them plain.
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+var nameRE = lazyRegexp(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 // sysctlRE is the shape of a sysctl key under /proc/sys.
-var sysctlRE = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_@:-]+)+$`)
+var sysctlRE = lazyRegexp(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_@:-]+)+$`)
 
 // ParseEnd parses "node:dev".
 func ParseEnd(s string) (End, error) {
@@ -83,7 +84,7 @@ func ParseEnd(s string) (End, error) {
 // links and routes, duplicate interfaces, address families. It touches
 // nothing in the kernel.
 func (s *Spec) Validate() error {
-	if !nameRE.MatchString(s.Name) || len(s.Name) > 64 {
+	if !nameRE().MatchString(s.Name) || len(s.Name) > 64 {
 		return fmt.Errorf("lab name %q: want 1-64 letters, digits, '_', '.' or '-' (not first)", s.Name)
 	}
 	if len(s.Nodes) == 0 {
@@ -114,14 +115,14 @@ func (s *Spec) Validate() error {
 }
 
 func (s *Spec) validateNode(name string, n Node) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("lab %s: node name %q: want letters, digits, '_', '.' or '-' (not first)", s.Name, name)
 	}
 	if len(Netns(s.Name, name)) > 255 {
 		return fmt.Errorf("lab %s: node name %q: namespace name longer than 255 bytes", s.Name, name)
 	}
 	for k := range n.Sysctl {
-		if !sysctlRE.MatchString(k) || !strings.HasPrefix(k, "net.") {
+		if !sysctlRE().MatchString(k) || !strings.HasPrefix(k, "net.") {
 			return fmt.Errorf("lab %s: node %s: bad sysctl key %q (want a net.* key)", s.Name, name, k)
 		}
 		if strings.ContainsAny(n.Sysctl[k], "\n\x00") {
@@ -259,4 +260,10 @@ func (r Route) String() string {
 		s += fmt.Sprintf(" metric %d", r.Metric)
 	}
 	return s
+}
+
+// lazyRegexp compiles expr on first use, keeping it off nssh's start-up
+// path (every `nssh netns exec` pays for package initialisation).
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -48,7 +48,7 @@ func statePath(cfg core.Config, name string) string {
 
 // ReadState reads the state file of a lab; fs.ErrNotExist when there is none.
 func ReadState(cfg core.Config, name string) (*State, error) {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return nil, fmt.Errorf("lab name %q: %w", name, fs.ErrNotExist)
 	}
 	data, err := os.ReadFile(statePath(cfg, name))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"regexp"
+	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -12,7 +13,7 @@ import (
 const namespaceType = "netns.Namespace"
 
 // helpMethod finds "ns:NAME" in the reference index.
-var helpMethod = regexp.MustCompile(`\bns:([A-Za-z_][A-Za-z0-9_]*)`)
+var helpMethod = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bns:([A-Za-z_][A-Za-z0-9_]*)`) })
 
 // snapshotVocabulary collects, on the goroutine that owns L, the names the
 // completer offers: globals, the keys of global tables (netns.*, string.*)
@@ -58,7 +59,7 @@ func namespaceMethods(L *lua.LState, moduleFuncs []string) []string {
 	}
 	cands := append([]string{"name"}, moduleFuncs...)
 	index, _ := luabind.Help("")
-	for _, m := range helpMethod.FindAllStringSubmatch(index, -1) {
+	for _, m := range helpMethod().FindAllStringSubmatch(index, -1) {
 		cands = append(cands, m[1])
 	}
 	var methods []string
