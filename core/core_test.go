@@ -156,6 +156,7 @@ func testRun(t *testing.T, opts core.ExecOptions) {
 	if !errors.As(err, &ee) || ee.Error() != `exec of "/nonexistent/cmd" failed: No such file or directory` {
 		t.Fatalf("missing command: %v", err)
 	}
+	t.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") // searchable by anyone: ENOENT, not EACCES
 	_, err = c.Run(context.Background(), name, []string{"no-such-command-anywhere"}, opts)
 	if !errors.As(err, &ee) || !errors.Is(err, unix.ENOENT) {
 		t.Fatalf("missing command on PATH: %v", err)
