@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -25,7 +26,8 @@ const luaTestTimeout = 2 * time.Minute
 // subtest, each in a fresh state with the netns module, in the sandbox.
 // A test must leave the run dir empty.
 func TestLuaFiles(t *testing.T) {
-	files, err := filepath.Glob("testdata/*_test.lua")
+	_, self, _, _ := runtime.Caller(0) // find testdata wherever the test binary runs
+	files, err := filepath.Glob(filepath.Join(filepath.Dir(self), "testdata", "*_test.lua"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Lua test files: %v", err)
 	}
