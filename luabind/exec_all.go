@@ -16,7 +16,9 @@ import (
 
 // defaultParallel is exec_all's worker count: the commands mostly wait
 // (on the kernel, the network, timers), so a small multiple of the CPUs.
-func defaultParallel() int { return 4 * runtime.NumCPU() }
+// Measured on 2 CPUs over 200 namespaces: `sleep 0.01` took 0.32-0.50 s
+// with 8 workers and 0.21-0.25 s with 16; `true` is no slower.
+func defaultParallel() int { return 8 * runtime.NumCPU() }
 
 // maxParallel bounds opts.parallel (each worker holds a child process).
 const maxParallel = 1024

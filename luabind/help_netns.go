@@ -84,7 +84,7 @@ Equivalent to: ip netns exec NAME CMD...
 	"netns.exec_all": `netns.exec_all(cmd [, opts]) -> { [name] = result, ... }
 Runs cmd in every namespace at once through a bounded pool of workers and
 returns the results keyed by name. Options: those of netns.exec, plus
-  parallel = n           workers (default 4 x CPUs, at most 1024)
+  parallel = n           workers (default 8 x CPUs, at most 1024)
   match = "^lab%-"       a Lua pattern (searched anywhere in the name)
   match = {"a", "b"}     or exactly these names
 A failure in one namespace does not stop the others. Where the command
