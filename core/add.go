@@ -33,7 +33,17 @@ func (c Config) Add(name string) (*Namespace, error) {
 		}
 		return nil, &OpError{Op: "add", Name: name, Err: errnoOf(err), Text: text}
 	}
-	return c.Open(name)
+	return c.openAnnounced(name)
+}
+
+// openAnnounced opens a namespace this process just mounted and tells the
+// watchers about it (see announceMounted).
+func (c Config) openAnnounced(name string) (*Namespace, error) {
+	ns, err := c.Open(name)
+	if err == nil {
+		announceMounted(c.RunDir, name, nsIdentity{ns.Dev, ns.Ino})
+	}
+	return ns, err
 }
 
 // Attach names the network namespace of process pid: RunDir/NAME becomes
@@ -81,7 +91,7 @@ func (c Config) Attach(name string, pid int) (*Namespace, error) {
 		c.removePlaceholder(path)
 		return nil, bindErr(err)
 	}
-	return c.Open(name)
+	return c.openAnnounced(name)
 }
 
 // createPlaceholder prepares the run dir (mkdir, flock, shared mount) and

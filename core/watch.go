@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -26,9 +27,11 @@ import (
 // always ends equal to the directory.
 //
 // Adds are reported in the order the entries were created. A name that is
-// created and removed again before it is ever seen mounted (within about a
-// millisecond) produces no events: it cannot be told apart from the
-// placeholder of a failed add, which ip also creates and removes.
+// added and deleted again before the watcher could see it mounted still
+// gives "add" then "del" when this process made it (Add and Attach tell the
+// watchers); when another process did it within about a millisecond, it
+// cannot be told apart from the placeholder of a failed add (which ip also
+// creates and removes) and gives no events.
 //
 // The channel is closed when ctx ends. A slow consumer only delays the
 // watcher; the kernel queue absorbs the rest and overflow is recovered.
@@ -43,15 +46,25 @@ func (c Config) Watch(ctx context.Context) (<-chan Event, error) {
 		return nil, &OpError{Op: "monitor", Err: err, Text: "inotify_init failed: " + Strerror(err)}
 	}
 	f := os.NewFile(uintptr(fd), "inotify")
-	w := &watcher{cfg: c, f: f, known: map[string]nsIdentity{}, pending: map[string]*pendingEntry{}}
+	w := &watcher{cfg: c, f: f, known: map[string]nsIdentity{}, pending: map[string]*pendingEntry{},
+		mounted: map[string]nsIdentity{}}
 	if err := w.arm(); err != nil {
 		f.Close()
 		return nil, &OpError{Op: "monitor", Err: err, Text: "inotify_add_watch failed: " + Strerror(err)}
 	}
+	liveWatchers.Lock()
+	if liveWatchers.set == nil {
+		liveWatchers.set = map[*watcher]bool{}
+	}
+	liveWatchers.set[w] = true
+	liveWatchers.Unlock()
 	w.initial()
 	ch := make(chan Event, 64)
 	go func() {
 		<-ctx.Done()
+		liveWatchers.Lock()
+		delete(liveWatchers.set, w)
+		liveWatchers.Unlock()
 		f.Close() // unblocks Read
 	}()
 	go w.loop(ctx, ch)
@@ -67,6 +80,28 @@ const (
 	firstRecheck = time.Millisecond
 	lastRecheck  = time.Second
 )
+
+// liveWatchers are the watchers of this process, so that Add and Attach can
+// tell them about a mount they made (see announceMounted).
+var liveWatchers struct {
+	sync.Mutex
+	set map[*watcher]bool
+}
+
+// announceMounted tells this process's watchers of runDir that name was
+// just mounted as namespace id. A watcher that then sees the name vanish
+// before it could check it still reports the add (and the del): without
+// this, an add quickly followed by a del would look like the placeholder
+// of a failed add.
+func announceMounted(runDir, name string, id nsIdentity) {
+	liveWatchers.Lock()
+	defer liveWatchers.Unlock()
+	for w := range liveWatchers.set {
+		if w.cfg.RunDir == runDir {
+			w.noteMounted(name, id)
+		}
+	}
+}
 
 // watchOverflows counts kernel queue overflows recovered by a rescan.
 var watchOverflows atomic.Int64
@@ -93,6 +128,26 @@ type watcher struct {
 	pending map[string]*pendingEntry // names present but not yet namespaces
 	seq     uint64                   // last pendingEntry.seq
 	out     []Event                  // events waiting to be sent
+
+	mountedMu sync.Mutex
+	mounted   map[string]nsIdentity // announced by Add/Attach, not yet reported
+}
+
+func (w *watcher) noteMounted(name string, id nsIdentity) {
+	w.mountedMu.Lock()
+	defer w.mountedMu.Unlock()
+	if len(w.mounted) < 4096 { // bounded: notes are consumed as names resolve
+		w.mounted[name] = id
+	}
+}
+
+// takeMounted returns and forgets the announced identity of name.
+func (w *watcher) takeMounted(name string) (nsIdentity, bool) {
+	w.mountedMu.Lock()
+	defer w.mountedMu.Unlock()
+	id, ok := w.mounted[name]
+	delete(w.mounted, name)
+	return id, ok
 }
 
 func (w *watcher) arm() error {
@@ -218,9 +273,10 @@ func (w *watcher) appeared(name string) {
 }
 
 func (w *watcher) vanished(name string) {
+	_, wasAnnounced := w.takeMounted(name)
 	if p, ok := w.pending[name]; ok {
 		delete(w.pending, name)
-		if p.ready { // it was a namespace, held back only for ordering
+		if p.ready || wasAnnounced { // it was a namespace, if only briefly
 			w.emit("add", name)
 			w.emit("del", name)
 		}
@@ -258,6 +314,7 @@ func (w *watcher) recheckPending() {
 		}
 		switch {
 		case p.ready && !holding:
+			w.takeMounted(name)
 			delete(w.pending, name)
 			w.known[name] = p.id
 			w.emit("add", name)
@@ -283,7 +340,7 @@ func (w *watcher) rescan() {
 	}
 	for n := range w.pending {
 		if !present[n] {
-			delete(w.pending, n)
+			w.vanished(n) // reports add+del if it was a namespace, if only briefly
 		}
 	}
 	for _, n := range names {

@@ -187,3 +187,29 @@ func TestWatchReportsAddsInCreationOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchQuickAddDel: an add immediately followed by a delete, by this
+// process, still gives both events.
+func TestWatchQuickAddDel(t *testing.T) {
+	c := cfg()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := c.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		name := fmt.Sprintf("quick-%d", i)
+		if _, err := c.Add(name); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Delete(name); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"add", "del"} {
+			if ev := next(t, ch); ev.Kind != want || ev.Netns != name {
+				t.Fatalf("got %+v, want %s %s", ev, want, name)
+			}
+		}
+	}
+}
