@@ -45,6 +45,11 @@ type events struct {
 	watch        func(ctx context.Context) (<-chan core.Event, error)
 	watchNetlink func(ctx context.Context, kind, ns string) (<-chan core.Event, error)
 
+	// own holds the add/del changes this binding made while no add/del
+	// watcher ran, so that the first netns.next_event() still reports a
+	// namespace the script added just before (see startLifecycle).
+	own []core.Event
+
 	handlers []*handler // owner goroutine only
 	nextID   int
 	stopped  bool // set by netns.stop(), read by netns.wait()
@@ -61,9 +66,29 @@ func newEvents(b *Binding) *events {
 	}
 }
 
+// maxOwn bounds the changes remembered before the first next_event.
+const maxOwn = 256
+
+// recordOwn remembers an add/del this binding made, while no add/del
+// watcher runs (when one runs, it reports the change itself).
+func (e *events) recordOwn(kind, name string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.watchers[lifecycleKey]; ok || len(e.own) >= maxOwn {
+		return
+	}
+	e.own = append(e.own, core.Event{Kind: kind, Netns: name})
+}
+
 // start starts the watcher for key unless it runs already. open starts the
-// core watcher; when it returns, the watch is armed.
+// core watcher; when it returns, the watch is armed. before, if not nil,
+// runs with the new watcher before its events flow (to queue replayed ones
+// first).
 func (e *events) start(key string, open func(ctx context.Context) (<-chan core.Event, error)) error {
+	return e.startWith(key, open, nil)
+}
+
+func (e *events) startWith(key string, open func(ctx context.Context) (<-chan core.Event, error), before func(w *watcher)) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, ok := e.watchers[key]; ok {
@@ -80,6 +105,9 @@ func (e *events) start(key string, open func(ctx context.Context) (<-chan core.E
 	}
 	w := &watcher{key: key, cancel: cancel}
 	e.watchers[key] = w
+	if before != nil {
+		before(w)
+	}
 	go e.pump(ctx, w, ch)
 	return nil
 }
@@ -150,9 +178,25 @@ func (e *events) running() int {
 	return len(e.watchers)
 }
 
-// startLifecycle starts the add/del watcher.
-func (e *events) startLifecycle() error {
-	return e.start(lifecycleKey, e.watch)
+// startLifecycle starts the add/del watcher. With replay (the first
+// netns.next_event), the changes this binding made before are queued first;
+// without it (netns.on), they are forgotten: a handler sees only what
+// happens after it was registered.
+func (e *events) startLifecycle(replay bool) error {
+	return e.startWith(lifecycleKey, e.watch, func(w *watcher) {
+		own := e.own
+		e.own = nil
+		if !replay {
+			return
+		}
+		for _, ev := range own {
+			select {
+			case e.queue <- queued{w: w, ev: ev}:
+				e.signal()
+			default: // queue full of other events: the rest is dropped
+			}
+		}
+	})
 }
 
 // startNetlink starts the watcher of a netlink kind for namespace ns ("":

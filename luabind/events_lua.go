@@ -60,7 +60,7 @@ func (b *Binding) luaOn(L *lua.LState) int {
 	var err error
 	if kind == "add" || kind == "del" {
 		h.key = lifecycleKey
-		err = e.startLifecycle()
+		err = e.startLifecycle(false)
 	} else {
 		h.key = netlinkKey(kind, ns)
 		err = e.startNetlink(kind, ns)
@@ -147,11 +147,13 @@ func (b *Binding) luaWait(L *lua.LState) int {
 
 // luaNextEvent: netns.next_event([seconds]) -> the next queued event (its
 // handlers are not run), or nil when none came in time. It starts the
-// add/del watcher if needed; nil seconds waits forever, 0 only polls.
+// add/del watcher if needed, first queueing the adds and dels this script
+// made before (so `netns.add("a"); netns.next_event()` reports a); nil
+// seconds waits forever, 0 only polls.
 func (b *Binding) luaNextEvent(L *lua.LState) int {
 	d, limited := optDuration(L, 1)
 	noMoreArgs(L, 2)
-	if err := b.ev.startLifecycle(); err != nil {
+	if err := b.ev.startLifecycle(true); err != nil {
 		raiseError(L, "netns.next_event", "", err)
 	}
 	var timeout <-chan time.Time

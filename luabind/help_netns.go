@@ -121,9 +121,10 @@ Called from a handler: makes the running netns.wait() return true.`,
 	"netns.next_event": `netns.next_event([seconds]) -> ev or nil
 Returns the next queued event as a table (its handlers are not run), or
 nil when none arrives within seconds (nil waits forever, 0 only polls).
-Starts the add/del watch on first use, so call it once (with 0) before the
-changes you want to see.
-  netns.next_event(0); netns.add("x"); print(netns.next_event(1).event) --> add`,
+Starts the add/del watch on first use; that first call also reports the
+adds and dels this script made before it. Changes by other processes are
+seen from the first call (or netns.on) on.
+  netns.add("x"); print(netns.next_event(1).event) --> add`,
 
 	"ns:id": `ns:id() -> nsid or nil
 The nsid the current namespace uses for ns, nil when none is assigned.`,

@@ -40,6 +40,7 @@ func (b *Binding) luaAdd(L *lua.LState) int {
 	if err != nil {
 		raiseError(L, "netns.add", name, err)
 	}
+	b.ev.recordOwn("add", name)
 	pushNamespace(L, ns)
 	return 1
 }
@@ -71,6 +72,7 @@ func (b *Binding) luaAttach(L *lua.LState) int {
 	if err != nil {
 		raiseError(L, "netns.attach", name, err)
 	}
+	b.ev.recordOwn("add", name)
 	pushNamespace(L, ns)
 	return 1
 }
@@ -88,8 +90,12 @@ func (b *Binding) luaDel(L *lua.LState) int {
 		name = checkString(L, 1)
 	}
 	noMoreArgs(L, 2)
+	wasNetns := b.cfg.IsNetns(name)
 	if err := b.cfg.Delete(name); err != nil {
 		raiseError(L, "netns.del", name, err)
+	}
+	if wasNetns {
+		b.ev.recordOwn("del", name)
 	}
 	return 0
 }
@@ -99,7 +105,17 @@ func (b *Binding) luaDel(L *lua.LState) int {
 // Equivalent to: `ip -all netns del`
 func (b *Binding) luaDelAll(L *lua.LState) int {
 	noMoreArgs(L, 1)
+	before, _ := b.cfg.Names()
+	live := make([]bool, len(before))
+	for i, name := range before {
+		live[i] = b.cfg.IsNetns(name)
+	}
 	n, err := b.cfg.DeleteAll()
+	for i := 0; i < min(n, len(before)); i++ {
+		if live[i] {
+			b.ev.recordOwn("del", before[i])
+		}
+	}
 	if err != nil {
 		var oe *core.OpError
 		name := ""

@@ -160,3 +160,19 @@ function TestNetlinkLinkEvents(t)
   assert(type(new.index) == "number" and new.up == false, tostring(new.up))
   r1:del()
 end
+
+-- The first next_event also reports the adds and dels this script made
+-- before it was called; a handler registered later does not get them.
+function TestNextEventReportsEarlierOwnChanges(t)
+  netns.add("early-a"); netns.add("early-b"); netns.del("early-a")
+  local got = {}
+  for _ = 1, 3 do
+    local ev = netns.next_event(2)
+    assert(ev, "missing event")
+    got[#got + 1] = ev.event .. " " .. ev.name
+  end
+  assert(table.concat(got, ",") == "add early-a,add early-b,del early-a", table.concat(got, ","))
+  netns.del("early-b")
+  local ev = netns.next_event(2)
+  assert(ev and ev.event == "del" and ev.name == "early-b")
+end
