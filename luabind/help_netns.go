@@ -21,8 +21,8 @@ Equivalent to: ip netns add NAME
 
 	"netns.get": `netns.get(name) -> ns or nil
 Returns the namespace called name, or nil when there is none (or the entry
-is not a mounted network namespace, or the name is invalid). Never raises
-for a missing namespace.
+is not a mounted network namespace). Never raises for a missing namespace;
+an invalid name (empty, '/', "." or "..", over 255 bytes) raises EINVAL.
   local ns = netns.get("blue") or netns.add("blue")`,
 
 	"netns.attach": `netns.attach(name, pid) -> ns

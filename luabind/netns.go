@@ -46,12 +46,12 @@ func (b *Binding) luaAdd(L *lua.LState) int {
 }
 
 // luaGet: netns.get(name) -> ns, or nil when there is no such namespace.
+// An invalid name is bad input, not a miss: it raises EINVAL.
 func (b *Binding) luaGet(L *lua.LState) int {
 	name := checkString(L, 1)
 	noMoreArgs(L, 2)
-	if core.ValidName(name) != nil {
-		L.Push(lua.LNil)
-		return 1
+	if err := core.ValidName(name); err != nil {
+		raiseError(L, "netns.get", name, err)
 	}
 	if ns := b.cfg.Get(name); ns != nil {
 		pushNamespace(L, ns)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -80,8 +81,12 @@ func TestLabCLIListDownAndBadUsage(t *testing.T) {
 		!strings.Contains(lines[0], "STATE") || !strings.Contains(lines[0], "OWNER") || !strings.Contains(lines[0], "NODES") {
 		t.Fatalf("lab list: exit %d\n%s%s", code, out, stderr)
 	}
-	if f := strings.Fields(lines[1]); f[0] != "clilab" || f[1] != "up" || f[len(f)-1] != "4" {
-		t.Errorf("lab list line = %q, want clilab up ... 4", lines[1])
+	// One word per column: NAME STATE OWNER NODES TEMP OWNER_ALIVE.
+	f := strings.Fields(lines[1])
+	if len(f) != 6 || f[0] != "clilab" || f[1] != "up" || f[3] != "4" || f[4] != "no" || f[5] != "no" {
+		t.Errorf("lab list line = %q, want clilab up PID 4 no no", lines[1])
+	} else if pid, err := strconv.Atoi(f[2]); err != nil || pid <= 0 {
+		t.Errorf("lab list owner %q is not a pid", f[2])
 	}
 	// A lab that is up and not temp is kept by gc even though its owner exited.
 	if out, _, code := runNssh(t, "", "gc"); code != 0 || out != "" {

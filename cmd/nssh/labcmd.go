@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"text/tabwriter"
 
@@ -53,22 +52,17 @@ func labBadUsage(stderr io.Writer, msg string) int {
 	return 2
 }
 
-// labList prints one line per lab with a state file.
+// labList prints one line per lab with a state file: name, state, owner
+// pid and node count (the columns of nssh.md §4.4), then whether it is a
+// temp lab and whether its owner still runs. Every value is one word, so
+// `awk '{print $3}'` gives the pid.
 func labList(g globals, stdout, stderr io.Writer) int {
 	infos, errs := lab.List(g.cfg)
 	if len(infos) > 0 {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tSTATE\tOWNER\tNODES")
+		fmt.Fprintln(tw, "NAME\tSTATE\tOWNER\tNODES\tTEMP\tOWNER_ALIVE")
 		for _, in := range infos {
-			state := in.State
-			if in.Temp {
-				state += " (temp)"
-			}
-			owner := strconv.Itoa(in.Owner)
-			if !in.OwnerAlive {
-				owner += " (gone)"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", in.Name, state, owner, in.Nodes)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", in.Name, in.State, in.Owner, in.Nodes, yesNo(in.Temp), yesNo(in.OwnerAlive))
 		}
 		tw.Flush()
 	}
@@ -125,4 +119,11 @@ func runGC(g globals, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

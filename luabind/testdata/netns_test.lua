@@ -23,7 +23,8 @@ function TestAddGetDel(t)
   local again = netns.get("blue")
   assert(again == blue, "get returns an equal Namespace")
   assert(netns.get("missing") == nil)
-  assert(netns.get("a/b") == nil)
+  local ok, err = pcall(netns.get, "a/b")
+  assert(not ok and err.code == "EINVAL", "an invalid name is an error, not a miss")
   local names = {}
   for _, e in ipairs(netns.list()) do names[#names + 1] = e.name end
   assert(#names == 1 and names[1] == "blue", table.concat(names, ","))
