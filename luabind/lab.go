@@ -174,7 +174,7 @@ func (b *Binding) luaLabCheck(L *lua.LState) int {
 	if err != nil {
 		raiseLabError(L, "lab:check", l, err)
 	}
-	L.Push(matrixTable(L, m))
+	L.Push(matrixTable(L, m, l.Name()+"-"))
 	return 1
 }
 
@@ -195,8 +195,11 @@ func changesTable(L *lua.LState, changes []lab.Change) *lua.LTable {
 }
 
 // matrixTable converts a check result; its __tostring draws the grid
-// ("ok" for a reply, "--" for none).
-func matrixTable(L *lua.LState, m lab.Matrix) *lua.LTable {
+// ("ok" for a reply, "--" for none). Keys are node names ("h1"); the
+// namespace names ("demo-h1", as netns.pingall uses) index it too.
+func matrixTable(L *lua.LState, m lab.Matrix, nsPrefix string) *lua.LTable {
+	rowMeta := L.NewTable()
+	rowMeta.RawSetString("__index", nsAlias(L, nsPrefix))
 	t := L.NewTable()
 	for src, row := range m {
 		r := L.NewTable()
@@ -207,6 +210,7 @@ func matrixTable(L *lua.LState, m lab.Matrix) *lua.LTable {
 				r.RawSetString(dst, lua.LFalse)
 			}
 		}
+		L.SetMetatable(r, rowMeta)
 		t.RawSetString(src, r)
 	}
 	mt := L.NewTable()
@@ -215,8 +219,23 @@ func matrixTable(L *lua.LState, m lab.Matrix) *lua.LTable {
 		L.Push(lua.LString(grid))
 		return 1
 	}))
+	mt.RawSetString("__index", nsAlias(L, nsPrefix))
 	L.SetMetatable(t, mt)
 	return t
+}
+
+// nsAlias is an __index that maps a namespace name (prefix..node) to the
+// node's entry.
+func nsAlias(L *lua.LState, prefix string) *lua.LFunction {
+	return L.NewFunction(func(L *lua.LState) int {
+		t, key := L.CheckTable(1), L.Get(2)
+		if k, ok := key.(lua.LString); ok && strings.HasPrefix(string(k), prefix) {
+			L.Push(t.RawGetString(strings.TrimPrefix(string(k), prefix)))
+			return 1
+		}
+		L.Push(lua.LNil)
+		return 1
+	})
 }
 
 // matrixGrid renders a check result as rows (sources) by columns.
@@ -249,6 +268,16 @@ func matrixGrid(m lab.Matrix) string {
 		}
 		lines = append(lines, strings.TrimRight(b.String(), " "))
 	}
+	ok, total := 0, 0
+	for _, row := range m {
+		for _, res := range row {
+			total++
+			if res.OK {
+				ok++
+			}
+		}
+	}
+	lines = append(lines, fmt.Sprintf("%d/%d reachable", ok, total))
 	return strings.Join(lines, "\n")
 }
 

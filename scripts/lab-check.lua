@@ -22,7 +22,9 @@ lab:down()
 -- h1    ok ok
 -- h2 ok    ok
 -- h3 ok ok
+-- 6/6 reachable
 -- h1 -> h2 answered:	true
 --    h1 h3
 -- h1    ok
 -- h3 ok
+-- 2/2 reachable

@@ -33,6 +33,7 @@ print("namespaces:", #netns.list())
 -- h1          ok   ok
 -- h100   ok        ok
 -- h200   ok   ok
+-- 6/6 reachable
 -- namespaces:	201
 -- removed:	201
 -- namespaces:	0
