@@ -13,6 +13,7 @@ import (
 //
 // Equivalent to: `ip netns list`
 func (b *Binding) luaList(L *lua.LState) int {
+	noMoreArgs(L, 1)
 	entries, err := b.cfg.List()
 	if err != nil {
 		raiseError(L, "netns.list", "", err)

@@ -109,6 +109,7 @@ var linkAddKeys = []string{"name", "type", "mtu", "address", "up", "master", "al
 func (b *Binding) luaLinkAdd(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	t := checkTable(L, 2, linkAddKeys...)
+	noMoreArgs(L, 3)
 	spec := core.LinkSpec{
 		Name: optString(L, 2, t, "name"), Type: optString(L, 2, t, "type"),
 		MTU: optInt(L, 2, t, "mtu", 0, math.MaxInt32), Address: optString(L, 2, t, "address"),
@@ -172,6 +173,7 @@ func (b *Binding) luaVeth(L *lua.LState) int {
 	bns := checkNamespace(L, 3)
 	bName := checkString(L, 4)
 	opts := checkOptions(L, 5, "mtu", "up")
+	noMoreArgs(L, 6)
 	o := core.VethOptions{MTU: optInt(L, 5, opts, "mtu", 0, math.MaxInt32), Up: optBool(L, 5, opts, "up")}
 	if err := core.Veth(a, aName, bns, bName, o); err != nil {
 		raiseWiring(L, "netns.veth", a.Name, err)
@@ -184,6 +186,7 @@ func (b *Binding) luaLinkSet(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	dev := checkString(L, 2)
 	t := checkTable(L, 3, "up", "mtu", "master", "address", "name", "alias", "netns")
+	noMoreArgs(L, 4)
 	ch := core.LinkChange{
 		Up: optBoolPtr(L, 3, t, "up"), MTU: optInt(L, 3, t, "mtu", 0, math.MaxInt32),
 		Address: optString(L, 3, t, "address"), Name: optString(L, 3, t, "name"),
@@ -207,6 +210,7 @@ func (b *Binding) luaLinkSet(L *lua.LState) int {
 func (b *Binding) luaLinkDel(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	dev := checkString(L, 2)
+	noMoreArgs(L, 3)
 	if err := ns.LinkDel(dev); err != nil {
 		raiseWiring(L, "ns:link_del", ns.Name, err)
 	}
@@ -216,6 +220,7 @@ func (b *Binding) luaLinkDel(L *lua.LState) int {
 // luaLinks is ns:links() -> { {name=, index=, type=, up=, mtu=, address=, master=}, ... }.
 func (b *Binding) luaLinks(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
+	noMoreArgs(L, 2)
 	links, err := ns.Links()
 	if err != nil {
 		raiseWiring(L, "ns:links", ns.Name, err)

@@ -14,6 +14,7 @@ import (
 func (b *Binding) luaAddrAdd(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	dev, cidr := checkString(L, 2), checkString(L, 3)
+	noMoreArgs(L, 4)
 	if err := ns.AddrAdd(dev, cidr); err != nil {
 		raiseWiring(L, "ns:addr_add", ns.Name, err)
 	}
@@ -24,6 +25,7 @@ func (b *Binding) luaAddrAdd(L *lua.LState) int {
 func (b *Binding) luaAddrDel(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	dev, cidr := checkString(L, 2), checkString(L, 3)
+	noMoreArgs(L, 4)
 	if err := ns.AddrDel(dev, cidr); err != nil {
 		raiseWiring(L, "ns:addr_del", ns.Name, err)
 	}
@@ -37,6 +39,7 @@ func (b *Binding) luaAddrs(L *lua.LState) int {
 	if L.Get(2) != lua.LNil {
 		dev = checkString(L, 2)
 	}
+	noMoreArgs(L, 3)
 	addrs, err := ns.Addrs(dev)
 	if err != nil {
 		raiseWiring(L, "ns:addrs", ns.Name, err)
@@ -70,6 +73,7 @@ func checkRoute(L *lua.LState, n int) core.Route {
 func (b *Binding) luaRouteAdd(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	r := checkRoute(L, 2)
+	noMoreArgs(L, 3)
 	if err := ns.RouteAdd(r); err != nil {
 		raiseWiring(L, "ns:route_add", ns.Name, err)
 	}
@@ -80,6 +84,7 @@ func (b *Binding) luaRouteAdd(L *lua.LState) int {
 func (b *Binding) luaRouteDel(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	r := checkRoute(L, 2)
+	noMoreArgs(L, 3)
 	if err := ns.RouteDel(r); err != nil {
 		raiseWiring(L, "ns:route_del", ns.Name, err)
 	}
@@ -89,6 +94,7 @@ func (b *Binding) luaRouteDel(L *lua.LState) int {
 // luaRoutes is ns:routes() -> { {dst=, via=, dev=, metric=, table=}, ... }.
 func (b *Binding) luaRoutes(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
+	noMoreArgs(L, 2)
 	routes, err := ns.Routes()
 	if err != nil {
 		raiseWiring(L, "ns:routes", ns.Name, err)
@@ -127,6 +133,7 @@ func (b *Binding) luaSysctl(L *lua.LState) int {
 	default:
 		typeError(L, 3, "string or number")
 	}
+	noMoreArgs(L, 4)
 	got, err := ns.Sysctl(key, value)
 	if err != nil {
 		raiseWiring(L, "ns:sysctl", ns.Name, err)
