@@ -249,3 +249,29 @@ func TestTempLabVanishesWhenSignalledDuringUp(t *testing.T) {
 		runNssh(t, "", "lab", "down", "sigup")
 	}
 }
+
+// TestLabCLIGlobalOptionsAfterCommand: `nssh lab list --state-dir D` and
+// `nssh lab down NAME --state-dir D` use D, like the options before `lab`.
+func TestLabCLIGlobalOptionsAfterCommand(t *testing.T) {
+	state := t.TempDir()
+	before := snapshot(t)
+	if _, stderr, code := runNssh(t, labScript("optlab", 1, false, ""), "--state-dir", state, "-"); code != 0 {
+		t.Fatalf("script: exit %d\n%s", code, stderr)
+	}
+	if out, _, code := runNssh(t, "", "lab", "list"); code != 0 || strings.Contains(out, "optlab") {
+		t.Errorf("default state dir lists optlab: exit %d\n%s", code, out)
+	}
+	out, stderr, code := runNssh(t, "", "lab", "list", "--state-dir", state)
+	if code != 0 || !strings.Contains(out, "optlab") {
+		t.Errorf("lab list --state-dir: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := runNssh(t, "", "lab", "down", "optlab", "--state-dir="+state); code != 0 {
+		t.Errorf("lab down --state-dir=: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := runNssh(t, "", "lab", "list", "--state-dir"); code != 2 || !strings.Contains(stderr, "needs a directory") {
+		t.Errorf("missing value: exit %d\n%s", code, stderr)
+	}
+	if after := snapshot(t); after != before {
+		t.Errorf("left something:\n--- before\n%s--- after\n%s", before, after)
+	}
+}

@@ -46,16 +46,53 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "--version":
 			fmt.Fprintf(stdout, "nssh %s\n", version)
 			return 0
-		case "lab":
-			return runLab(g, rest[1:], stdout, stderr)
-		case "gc":
-			return runGC(g, rest[1:], stdout, stderr)
+		case "lab", "gc":
+			// Global options may also follow: nssh lab list --state-dir D.
+			g2, sub, err := parseGlobalsAnywhere(rest[1:])
+			if err != nil {
+				fmt.Fprintf(stderr, "nssh: %v\nTry 'nssh --help'.\n", err)
+				return 2
+			}
+			g2.verbose = g2.verbose || g.verbose
+			if rest[0] == "lab" {
+				return runLab(g2, sub, stdout, stderr)
+			}
+			return runGC(g2, sub, stdout, stderr)
 		}
 		if isNetnsCommand(rest) {
 			return runNetns(g.cfg, rest, stdout, stderr)
 		}
 	}
 	return runLua(g, rest, stdin, stdout, stderr)
+}
+
+// parseGlobalsAnywhere is parseGlobals for commands without positional
+// options of their own (lab, gc): the global options may stand anywhere.
+// The directories given before the command are already in the environment,
+// which parseGlobals starts from.
+func parseGlobalsAnywhere(args []string) (globals, []string, error) {
+	var globalsFirst, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		key, _, hasVal := strings.Cut(a, "=")
+		switch {
+		case a == "-v":
+			globalsFirst = append(globalsFirst, a)
+		case key == "--run-dir" || key == "--etc-dir" || key == "--state-dir":
+			globalsFirst = append(globalsFirst, a)
+			if !hasVal && i+1 < len(args) {
+				i++
+				globalsFirst = append(globalsFirst, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	g, left, err := parseGlobals(globalsFirst)
+	if err == nil && len(left) > 0 {
+		err = fmt.Errorf("option %s needs a directory", left[0])
+	}
+	return g, rest, err
 }
 
 // parseGlobals reads --run-dir, --etc-dir, --state-dir (as "--opt DIR" or
