@@ -10,15 +10,10 @@ import (
 	"github.com/nssh/nssh/core"
 )
 
-// Reach is the outcome of one ping of a Check.
-type Reach struct {
-	OK  bool
-	RTT time.Duration
-}
-
 // Matrix maps a source node and a destination node to the outcome of a
-// ping from the first to the second's address.
-type Matrix map[string]map[string]Reach
+// ping from the first to the second's address (the shape of core.PingAll,
+// keyed by node names).
+type Matrix = core.PingMatrix
 
 // CheckOptions tune Check. Zero values mean the defaults.
 type CheckOptions struct {
@@ -81,7 +76,7 @@ func (l *Lab) Check(ctx context.Context, opts CheckOptions) (Matrix, error) {
 			return nil, fmt.Errorf("lab %s: check: %w", l.spec.Name, err)
 		}
 		nss[src] = ns
-		m[src] = map[string]Reach{}
+		m[src] = map[string]core.PingResult{}
 		for dst := range targets {
 			if dst != src {
 				jobs = append(jobs, job{src, dst})
@@ -110,7 +105,7 @@ func (l *Lab) Check(ctx context.Context, opts CheckOptions) (Matrix, error) {
 			if err != nil && firstErr == nil {
 				firstErr = err
 			}
-			m[j.src][j.dst] = Reach{OK: res.OK, RTT: res.RTT}
+			m[j.src][j.dst] = res
 		}()
 	}
 	wg.Wait()

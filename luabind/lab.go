@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -140,7 +139,8 @@ func (b *Binding) luaLabDot(L *lua.LState) int {
 }
 
 // luaLabCheck is lab:check([{timeout=, parallel=, nodes=, arp=}]) -> matrix
-// { [src] = { [dst] = rtt_or_false } } keyed by node name, printing as a grid.
+// { [src] = { [dst] = rtt_or_false } } keyed by node name (namespace names
+// index it too), printing as a grid like netns.pingall's.
 func (b *Binding) luaLabCheck(L *lua.LState) int {
 	l := checkLab(L)
 	opts := checkOptions(L, 2, "timeout", "parallel", "nodes", "arp")
@@ -174,7 +174,9 @@ func (b *Binding) luaLabCheck(L *lua.LState) int {
 	if err != nil {
 		raiseLabError(L, "lab:check", l, err)
 	}
-	L.Push(matrixTable(L, m, l.Name()+"-"))
+	t := pingMatrixTable(L, m)
+	aliasNamespaceNames(L, t, l.Name()+"-")
+	L.Push(t)
 	return 1
 }
 
@@ -192,93 +194,6 @@ func changesTable(L *lua.LState, changes []lab.Change) *lua.LTable {
 		t.Append(e)
 	}
 	return t
-}
-
-// matrixTable converts a check result; its __tostring draws the grid
-// ("ok" for a reply, "--" for none). Keys are node names ("h1"); the
-// namespace names ("demo-h1", as netns.pingall uses) index it too.
-func matrixTable(L *lua.LState, m lab.Matrix, nsPrefix string) *lua.LTable {
-	rowMeta := L.NewTable()
-	rowMeta.RawSetString("__index", nsAlias(L, nsPrefix))
-	t := L.NewTable()
-	for src, row := range m {
-		r := L.NewTable()
-		for dst, res := range row {
-			if res.OK {
-				r.RawSetString(dst, lua.LNumber(res.RTT.Seconds()))
-			} else {
-				r.RawSetString(dst, lua.LFalse)
-			}
-		}
-		L.SetMetatable(r, rowMeta)
-		t.RawSetString(src, r)
-	}
-	mt := L.NewTable()
-	grid := matrixGrid(m)
-	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(grid))
-		return 1
-	}))
-	mt.RawSetString("__index", nsAlias(L, nsPrefix))
-	L.SetMetatable(t, mt)
-	return t
-}
-
-// nsAlias is an __index that maps a namespace name (prefix..node) to the
-// node's entry.
-func nsAlias(L *lua.LState, prefix string) *lua.LFunction {
-	return L.NewFunction(func(L *lua.LState) int {
-		t, key := L.CheckTable(1), L.Get(2)
-		if k, ok := key.(lua.LString); ok && strings.HasPrefix(string(k), prefix) {
-			L.Push(t.RawGetString(strings.TrimPrefix(string(k), prefix)))
-			return 1
-		}
-		L.Push(lua.LNil)
-		return 1
-	})
-}
-
-// matrixGrid renders a check result as rows (sources) by columns.
-func matrixGrid(m lab.Matrix) string {
-	names := make([]string, 0, len(m))
-	width := 2
-	for n := range m {
-		names = append(names, n)
-		width = max(width, len(n))
-	}
-	sort.Strings(names)
-	lines := make([]string, 0, len(names)+1)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-*s", width, "")
-	for _, n := range names {
-		fmt.Fprintf(&b, " %*s", width, n)
-	}
-	lines = append(lines, b.String())
-	for _, src := range names {
-		b.Reset()
-		fmt.Fprintf(&b, "%-*s", width, src)
-		for _, dst := range names {
-			cell := "--"
-			if src == dst {
-				cell = ""
-			} else if m[src][dst].OK {
-				cell = "ok"
-			}
-			fmt.Fprintf(&b, " %*s", width, cell)
-		}
-		lines = append(lines, strings.TrimRight(b.String(), " "))
-	}
-	ok, total := 0, 0
-	for _, row := range m {
-		for _, res := range row {
-			total++
-			if res.OK {
-				ok++
-			}
-		}
-	}
-	lines = append(lines, fmt.Sprintf("%d/%d reachable", ok, total))
-	return strings.Join(lines, "\n")
 }
 
 // raiseLabError raises {op=, name=LAB, code=, msg=}: code is the errno
@@ -299,4 +214,28 @@ func raiseLabError(L *lua.LState, op string, l *lab.Lab, err error) {
 		msg += " (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)"
 	}
 	raise(L, op, l.Name(), code, msg)
+}
+
+// aliasNamespaceNames lets the namespace names ("demo-h1") index a matrix
+// keyed by node names ("h1"), in the matrix and in each row.
+func aliasNamespaceNames(L *lua.LState, m *lua.LTable, prefix string) {
+	index := L.NewFunction(func(L *lua.LState) int {
+		t, key := L.CheckTable(1), L.Get(2)
+		if k, ok := key.(lua.LString); ok && strings.HasPrefix(string(k), prefix) {
+			L.Push(t.RawGetString(strings.TrimPrefix(string(k), prefix)))
+			return 1
+		}
+		L.Push(lua.LNil)
+		return 1
+	})
+	rowMeta := L.NewTable()
+	rowMeta.RawSetString("__index", index)
+	m.ForEach(func(_, row lua.LValue) {
+		if r, ok := row.(*lua.LTable); ok {
+			L.SetMetatable(r, rowMeta)
+		}
+	})
+	if mt, ok := L.GetMetatable(m).(*lua.LTable); ok {
+		mt.RawSetString("__index", index)
+	}
 }
