@@ -120,12 +120,8 @@ func (b *Binding) luaWait(L *lua.LState) int {
 	noMoreArgs(L, 2)
 	e := b.ev
 	e.stopped = false
-	var timeout <-chan time.Time
-	if limited {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
-	}
+	timeout, stop := deadline(d, limited)
+	defer stop()
 	ctx := b.context(L)
 	for {
 		select {
@@ -156,12 +152,8 @@ func (b *Binding) luaNextEvent(L *lua.LState) int {
 	if err := b.ev.startLifecycle(true); err != nil {
 		raiseError(L, "netns.next_event", "", err)
 	}
-	var timeout <-chan time.Time
-	if limited {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
-	}
+	timeout, stop := deadline(d, limited)
+	defer stop()
 	ctx := b.context(L)
 	for {
 		select {
@@ -285,4 +277,14 @@ func traceback(L *lua.LState, level int) string {
 		fmt.Fprintf(&sb, "\n\t%s:%d: in function %s", dbg.Source, dbg.CurrentLine, name)
 	}
 	return sb.String()
+}
+
+// deadline returns a channel that fires after d, or never when !limited,
+// and the function that releases its timer.
+func deadline(d time.Duration, limited bool) (<-chan time.Time, func()) {
+	if !limited {
+		return nil, func() {}
+	}
+	t := time.NewTimer(d)
+	return t.C, func() { t.Stop() }
 }
