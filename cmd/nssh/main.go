@@ -1,10 +1,3 @@
-// nssh runs for milliseconds (`nssh netns exec` is on the hot path of
-// scripts): skip the cgroup-aware GOMAXPROCS probing at start-up, which
-// reads /proc/self/cgroup and mountinfo.
-
-//go:debug containermaxprocs=0
-//go:debug updatemaxprocs=0
-
 // Command nssh is a network-namespace shell: a Lua runner and REPL over
 // nssh's namespace primitives, an `ip netns`-compatible CLI, and lab
 // management. main only parses global options and dispatches.
