@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/nssh/nssh/core"
@@ -121,6 +122,10 @@ func parseGlobals(args []string) (globals, []string, error) {
 		}
 		*dst = val
 		args = args[1:]
+	}
+	if rel, err := filepath.Rel(g.cfg.RunDir, g.cfg.StateDir); err == nil && !strings.HasPrefix(rel, "..") {
+		// ip netns list would show nssh's state as namespaces.
+		return g, nil, fmt.Errorf("the state dir %s must not be inside the run dir %s", g.cfg.StateDir, g.cfg.RunDir)
 	}
 	// Keep the choice across re-executions (nssh -n, the exec helper).
 	os.Setenv("NSSH_RUN_DIR", g.cfg.RunDir)
