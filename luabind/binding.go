@@ -34,6 +34,7 @@ type Binding struct {
 
 	mod, methods *lua.LTable               // set by Open, read by help()
 	fnames       map[*lua.LFunction]string // function -> name, for messages
+	methodOnly   map[string]bool           // methods with no module function: errors say "ns:NAME"
 }
 
 // New creates a binding. out/errOut receive print() output of handlers'

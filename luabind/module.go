@@ -67,6 +67,12 @@ func (b *Binding) Open(L *lua.LState) {
 		ext(b, L, mod, methods)
 	}
 	b.mod, b.methods = mod, methods
+	b.methodOnly = map[string]bool{}
+	methods.ForEach(func(k, _ lua.LValue) {
+		if mod.RawGet(k) == lua.LNil {
+			b.methodOnly[lua.LVAsString(k)] = true
+		}
+	})
 	b.fnames = map[*lua.LFunction]string{}
 	for _, t := range []*lua.LTable{methods, mod} {
 		t.ForEach(func(k, v lua.LValue) {

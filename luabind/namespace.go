@@ -75,7 +75,11 @@ func newNamespace(L *lua.LState, ns *core.Namespace) *lua.LUserData {
 // another namespace (deleted and re-added) counts as missing.
 func checkNamespace(L *lua.LState, n int) *core.Namespace {
 	cfg := bindingConfig(L)
-	op := "netns." + funcName(L)
+	name := funcName(L)
+	op := "netns." + name
+	if b := bindingOf(L); b != nil && b.methodOnly[name] {
+		op = "ns:" + name // as the method's own errors say (ns:link_add)
+	}
 	switch v := L.Get(n).(type) {
 	case lua.LString:
 		ns, err := cfg.Open(string(v))

@@ -189,3 +189,14 @@ function TestEvents(t)
   assert(route.action == "new" and route.ns == "b" and route.dev == "eth0" and route.via == nil)
   netns.del_all()
 end
+
+-- A method that exists only on Namespace objects names itself "ns:NAME" in
+-- every error it raises, also when the namespace is gone.
+function TestMethodErrorsNameTheMethod(t)
+  local gone = netns.add("w-gone")
+  netns.del("w-gone")
+  local ok, err = pcall(gone.links, gone)
+  assert(not ok and err.op == "ns:links" and err.code == "ENOENT", tostring(err))
+  ok, err = pcall(gone.pids, gone)
+  assert(not ok and err.op == "netns.pids", tostring(err))
+end
