@@ -36,12 +36,14 @@ func (c Config) Add(name string) (*Namespace, error) {
 	return c.openAnnounced(name)
 }
 
-// openAnnounced opens a namespace this process just mounted and tells the
-// watchers about it (see announceMounted).
+// openAnnounced opens a namespace this process just mounted, tells the
+// add/del watchers about it (see announceMounted) and subscribes the
+// netlink watchers that cover it (see subscribeNew).
 func (c Config) openAnnounced(name string) (*Namespace, error) {
 	ns, err := c.Open(name)
 	if err == nil {
 		announceMounted(c.RunDir, name, nsIdentity{ns.Dev, ns.Ino})
+		subscribeNew(c.RunDir, name)
 	}
 	return ns, err
 }

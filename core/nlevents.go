@@ -47,6 +47,11 @@ func (c Config) WatchNetlink(ctx context.Context, kind, ns string) (<-chan Event
 		return nil, err
 	}
 	w := &nlWatcher{cfg: c, kind: kind, filter: ns, ctx: ctx, out: make(chan Event, 256), subs: map[string]*nlSub{}}
+	liveNlWatchers.add(w)
+	go func() {
+		<-ctx.Done()
+		liveNlWatchers.remove(w)
+	}()
 	names, err := c.Names()
 	if err == nil {
 		for _, name := range names {
@@ -74,19 +79,66 @@ func (c Config) WatchNetlink(ctx context.Context, kind, ns string) (<-chan Event
 
 // nlWatcher merges the subscriptions of one WatchNetlink call.
 type nlWatcher struct {
-	cfg    Config
-	kind   string
-	filter string
-	ctx    context.Context
-	out    chan Event
-	mu     sync.Mutex
-	subs   map[string]*nlSub
-	wg     sync.WaitGroup
+	cfg     Config
+	kind    string
+	filter  string
+	ctx     context.Context
+	out     chan Event
+	startMu sync.Mutex // one start at a time: no double subscription
+	mu      sync.Mutex
+	subs    map[string]*nlSub
+	wg      sync.WaitGroup
+}
+
+// liveNlWatchers are this process's netlink watchers, so that Add and
+// Attach can subscribe them to a new namespace before returning: the
+// changes a script makes right after netns.add are then never missed.
+var liveNlWatchers nlWatcherSet
+
+type nlWatcherSet struct {
+	sync.Mutex
+	set map[*nlWatcher]bool
+}
+
+func (s *nlWatcherSet) add(w *nlWatcher) {
+	s.Lock()
+	defer s.Unlock()
+	if s.set == nil {
+		s.set = map[*nlWatcher]bool{}
+	}
+	s.set[w] = true
+}
+
+func (s *nlWatcherSet) remove(w *nlWatcher) {
+	s.Lock()
+	defer s.Unlock()
+	delete(s.set, w)
+}
+
+// subscribeNew subscribes the watchers of runDir that cover name to the
+// namespace just mounted there (called by Add and Attach).
+func subscribeNew(runDir, name string) {
+	liveNlWatchers.Lock()
+	var ws []*nlWatcher
+	for w := range liveNlWatchers.set {
+		if w.cfg.RunDir == runDir && (w.filter == "" || w.filter == name) && w.ctx.Err() == nil {
+			ws = append(ws, w)
+		}
+	}
+	liveNlWatchers.Unlock()
+	for _, w := range ws {
+		_ = w.start(name, true) // on failure the lifecycle event retries
+	}
 }
 
 // start subscribes to the namespace called name (replacing a subscription
 // to an older namespace of that name); fresh reports its objects as new.
 func (w *nlWatcher) start(name string, fresh bool) error {
+	w.startMu.Lock()
+	defer w.startMu.Unlock()
+	if w.ctx.Err() != nil {
+		return w.ctx.Err()
+	}
 	ns, err := w.cfg.Open(name)
 	if err != nil {
 		return err
@@ -126,6 +178,8 @@ func (w *nlWatcher) stop(name string) {
 }
 
 func (w *nlWatcher) stopAll() {
+	w.startMu.Lock() // a start that checked ctx before it ended finishes first
+	defer w.startMu.Unlock()
 	w.mu.Lock()
 	subs := w.subs
 	w.subs = map[string]*nlSub{}

@@ -46,6 +46,7 @@ type nlSub struct {
 	state map[string]nlItem
 	names map[int]string   // link names by index (addr and route kinds)
 	emit  func(Event) bool // false when the watcher is closing
+	fresh []nlItem         // starting picture to report as new (run sends it)
 }
 
 // subscribe opens the subscription socket inside ns, then takes the
@@ -88,11 +89,9 @@ func subscribe(kind string, ns *Namespace, emit func(Event) bool, fresh bool) (*
 	}
 	s.state = snap
 	if fresh {
-		for _, it := range sortedItems(snap) {
-			if !emit(s.event("new", it)) {
-				break
-			}
-		}
+		// Sent by run, not here: subscribe may run on the goroutine that
+		// consumes the events (core.Add subscribes synchronously).
+		s.fresh = sortedItems(snap)
 	}
 	return s, nil
 }
@@ -121,6 +120,12 @@ func (s *nlSub) close() { s.f.Close() }
 
 // run reads notifications until the socket is closed or emit refuses.
 func (s *nlSub) run(ctx context.Context) {
+	for _, it := range s.fresh {
+		if !s.emit(s.event("new", it)) {
+			return
+		}
+	}
+	s.fresh = nil
 	buf := make([]byte, 64<<10)
 	for ctx.Err() == nil {
 		n, err := s.f.Read(buf)
