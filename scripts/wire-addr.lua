@@ -13,7 +13,7 @@ for _, a in ipairs(h:addrs("eth0")) do
     print(a.dev, a.addr, a.family)
   end
 end
-print("IPv6 usable at once:", netns.ping(h, "fd00::2").ok)
+print("IPv6 usable at once:", netns.ping(h, "fd00::2", { timeout = 2 }).ok)
 
 h:addr_del("eth0", "10.0.0.1/24")
 local left = 0
