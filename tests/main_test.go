@@ -15,7 +15,13 @@ import (
 	"github.com/nssh/nssh/core/nstest"
 )
 
-func TestMain(m *testing.M) { nstest.Main(m) }
+func TestMain(m *testing.M) {
+	code := nstest.Run(m)
+	if nsshPath != "" {
+		os.RemoveAll(filepath.Dir(nsshPath)) // the binary built by nssh(t)
+	}
+	os.Exit(code)
+}
 
 var (
 	buildOnce sync.Once

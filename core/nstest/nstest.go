@@ -32,14 +32,21 @@ const Root = "/run"
 // points NSSH_RUN_DIR, NSSH_ETC_DIR and NSSH_STATE_DIR there, and runs the
 // tests. It never returns.
 func Main(m *testing.M) {
+	os.Exit(Run(m))
+}
+
+// Run is Main without the exit: it returns the exit code, so that a
+// TestMain can clean up what its tests made outside the sandbox's tmpfs.
+// Outside the sandbox it only waits for the re-executed copy.
+func Run(m *testing.M) int {
 	if os.Getenv(sandboxEnv) == "" {
-		os.Exit(reexec())
+		return reexec()
 	}
 	if err := setup(); err != nil {
 		fmt.Fprintf(os.Stderr, "nstest: sandbox setup: %v\n", err)
-		os.Exit(2)
+		return 2
 	}
-	os.Exit(m.Run())
+	return m.Run()
 }
 
 func reexec() int {
