@@ -69,6 +69,15 @@ func newEvents(b *Binding) *events {
 // maxOwn bounds the changes remembered before the first next_event.
 const maxOwn = 256
 
+// recording reports whether recordOwn would keep a change now, so that
+// callers skip the work of describing one otherwise.
+func (e *events) recording() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, running := e.watchers[lifecycleKey]
+	return !running && len(e.own) < maxOwn
+}
+
 // recordOwn remembers an add/del this binding made, while no add/del
 // watcher runs (when one runs, it reports the change itself).
 func (e *events) recordOwn(kind, name string) {

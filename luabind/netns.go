@@ -91,7 +91,7 @@ func (b *Binding) luaDel(L *lua.LState) int {
 		name = checkString(L, 1)
 	}
 	noMoreArgs(L, 2)
-	wasNetns := b.cfg.IsNetns(name)
+	wasNetns := b.ev.recording() && b.cfg.IsNetns(name)
 	if err := b.cfg.Delete(name); err != nil {
 		raiseError(L, "netns.del", name, err)
 	}
@@ -106,10 +106,14 @@ func (b *Binding) luaDel(L *lua.LState) int {
 // Equivalent to: `ip -all netns del`
 func (b *Binding) luaDelAll(L *lua.LState) int {
 	noMoreArgs(L, 1)
-	before, _ := b.cfg.Names()
-	live := make([]bool, len(before))
-	for i, name := range before {
-		live[i] = b.cfg.IsNetns(name)
+	var before []string
+	var live []bool
+	if b.ev.recording() {
+		before, _ = b.cfg.Names()
+		live = make([]bool, len(before))
+		for i, name := range before {
+			live[i] = b.cfg.IsNetns(name)
+		}
 	}
 	n, err := b.cfg.DeleteAll()
 	for i := 0; i < min(n, len(before)); i++ {
