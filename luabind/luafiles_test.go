@@ -41,12 +41,20 @@ func TestLuaFiles(t *testing.T) {
 	}
 }
 
+// loadLuaTestFile runs testdata/helpers.lua (shared assertions) and file.
+func loadLuaTestFile(L *lua.LState, file string) error {
+	if err := L.DoFile(filepath.Join(filepath.Dir(file), "helpers.lua")); err != nil {
+		return err
+	}
+	return L.DoFile(file)
+}
+
 // luaTestNames loads file and lists its global Test* functions.
 func luaTestNames(t *testing.T, file string) []string {
 	L := NewState()
 	defer L.Close()
 	New(core.DefaultConfig(), nil, nil).Open(L)
-	if err := L.DoFile(file); err != nil {
+	if err := loadLuaTestFile(L, file); err != nil {
 		t.Fatalf("load %s: %v", file, err)
 	}
 	var names []string
@@ -79,7 +87,7 @@ func runLuaTest(t *testing.T, file, name string) {
 		return 1
 	}))
 	L.SetGlobal("TEST_PID", lua.LNumber(os.Getpid()))
-	if err := L.DoFile(file); err != nil {
+	if err := loadLuaTestFile(L, file); err != nil {
 		t.Fatalf("load: %v", err)
 	}
 	tt := newLuaT(L, t)

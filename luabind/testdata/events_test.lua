@@ -1,17 +1,5 @@
 -- Tests of netns.on/off/wait/stop/next_event.
 
-local function expect_argerror(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert(not ok, "expected an argument error")
-  assert(type(err) == "string", "expected a string error, got " .. tostring(err))
-  assert(err:find(pattern), "error " .. err .. " does not match " .. pattern)
-  return err
-end
-
--- LIVENESS bounds how long a test waits for events that must come; it is a
--- guard against hangs, never a speed assertion.
-local LIVENESS = 60
-
 function TestNextEvent(t)
   assert(netns.next_event(0) == nil, "arms the watch; nothing queued yet")
   netns.add("blue")

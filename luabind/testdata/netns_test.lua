@@ -1,21 +1,5 @@
 -- Tests of the namespace functions of the netns module.
 
-local function expect_error(code, f, ...)
-  local ok, err = pcall(f, ...)
-  assert(not ok, "expected an error " .. code)
-  assert(type(err) == "table", "expected a structured error, got " .. tostring(err))
-  assert(err.code == code, "expected code " .. code .. ", got " .. tostring(err.code) .. ": " .. tostring(err))
-  return err
-end
-
-local function expect_argerror(pattern, f, ...)
-  local ok, err = pcall(f, ...)
-  assert(not ok, "expected an argument error")
-  assert(type(err) == "string", "expected a string error, got " .. tostring(err))
-  assert(err:find(pattern), "error " .. err .. " does not match " .. pattern)
-  return err
-end
-
 function TestAddGetDel(t)
   local blue = netns.add("blue")
   assert(blue.name == "blue")
