@@ -65,9 +65,8 @@ if [ -z "${NSSH:-}" ]; then
 	NSSH=$out/nssh
 fi
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-settle() { sleep 1; } # the kernel frees namespaces asynchronously (cleanup_net)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 sub() { echo "$1 - $2" | bc -l; }
 
 # check_built NAMES: the lab must be complete before its teardown is timed.

@@ -47,26 +47,15 @@ if [ -z "$nssh" ]; then
 	nssh=$out/nssh
 fi
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-settle() { sleep 0.5; }
+SETTLE=0.5
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 elapsed() { # command... -> seconds
 	local t0 t1
 	t0=$(now)
 	"$@" >/dev/null
 	t1=$(now)
 	echo "$t1 - $t0" | bc -l
-}
-declare -A T
-measure() { # name command...
-	local name=$1 vals="" v r
-	shift
-	for ((r = 0; r < REPS; r++)); do
-		v=$("$@")
-		vals+="$v"$'\n'
-		settle
-	done
-	T[$name]=$(printf '%s' "$vals" | median)
 }
 
 echo "creating $NS namespaces..." >&2

@@ -34,10 +34,8 @@ echo "building..." >&2
 (cd "$root" && CGO_ENABLED=0 go build -o "$out/nssh" ./cmd/nssh && CGO_ENABLED=0 go build -o "$out/addel" ./bench/addel)
 gcc -O2 -o "$out/addel_c" "$here/c/addel.c"
 
-now() { echo "${EPOCHREALTIME/,/.}"; }
-# median of the numbers on stdin
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-settle() { sleep 1; } # the kernel frees namespaces asynchronously (cleanup_net)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 ip_loop() {
 	local t0 t1 i
@@ -54,19 +52,7 @@ ip_batch() {
 	t0=$(now); ip -batch "$f"; t1=$(now)
 	echo "$t1 - $t0" | bc -l
 }
-sum2() { awk '{print $1 + $2}'; }
 
-declare -A T
-measure() { # name command...
-	local name=$1 vals="" v
-	shift
-	for ((r = 0; r < REPS; r++)); do
-		v=$("$@")
-		vals+="$v"$'\n'
-		settle
-	done
-	T[$name]=$(printf '%s' "$vals" | median)
-}
 echo "add+del of $N namespaces, median of $REPS runs..." >&2
 measure c bash -c "'$out/addel_c' $N /run/netns | awk '{print \$1 + \$2}'"
 measure nssh bash -c "'$out/addel' -n $N | awk '{print \$1 + \$2}'"
