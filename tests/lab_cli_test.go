@@ -150,19 +150,8 @@ func TestGCNeverRemovesIPMadeThings(t *testing.T) {
 
 func TestGCAfterSIGKILLDuringUpLeavesNothing(t *testing.T) {
 	before := snapshot(t)
-	cfg := core.DefaultConfig()
-	cmd := exec.Command(nssh(t), "-")
-	cmd.Stdin = strings.NewReader(labScript("killed", 150, false, "netns.wait()"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	// Kill it once it has made a few namespaces, well before 151 exist.
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		if names, _ := cfg.Names(); len(names) >= 5 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	cmd, _ := startLabScript(t, labScript("killed", 150, false, "netns.wait()"))
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	out, stderr, code := runNssh(t, "", "gc")
@@ -225,20 +214,7 @@ func TestTempLabVanishes(t *testing.T) {
 // same (needs the runner's lab.CleanupTemp call, like TestTempLabVanishes).
 func TestTempLabVanishesWhenSignalledDuringUp(t *testing.T) {
 	before := snapshot(t)
-	cfg := core.DefaultConfig()
-	cmd := exec.Command(nssh(t), "-")
-	cmd.Stdin = strings.NewReader(labScript("sigup", 150, true, ""))
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		if names, _ := cfg.Names(); len(names) >= 5 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	cmd, errb := startLabScript(t, labScript("sigup", 150, true, ""))
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 1 && code != 128+int(syscall.SIGTERM) {
@@ -273,5 +249,25 @@ func TestLabCLIGlobalOptionsAfterCommand(t *testing.T) {
 	}
 	if after := snapshot(t); after != before {
 		t.Errorf("left something:\n--- before\n%s--- after\n%s", before, after)
+	}
+}
+
+// startLabScript runs nssh on script (from stdin) and returns once the run
+// dir has a few namespaces, i.e. while the lab's up() is under way.
+func startLabScript(t *testing.T, script string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cfg := core.DefaultConfig()
+	cmd := exec.Command(nssh(t), "-")
+	cmd.Stdin = strings.NewReader(script)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if names, _ := cfg.Names(); len(names) >= 5 || time.Now().After(deadline) {
+			return cmd, &errb
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
