@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nssh/nssh/core"
 	"github.com/nssh/nssh/core/nstest"
@@ -197,5 +198,37 @@ func TestRunPathSearchLikeExecvp(t *testing.T) {
 		if !errors.Is(err, unix.EACCES) {
 			t.Errorf("helper=%v: got %v, want EACCES", helper, err)
 		}
+	}
+}
+
+// TestExecAll: results come in the order of names, one failing namespace
+// does not stop the others, and Timeout kills each command.
+func TestExecAll(t *testing.T) {
+	c := cfg()
+	for _, n := range []string{"ea1", "ea2"} {
+		if _, err := c.Add(n); err != nil {
+			t.Fatal(err)
+		}
+		defer c.Delete(n)
+	}
+	if err := os.WriteFile(c.Path("ea-stale"), nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete("ea-stale")
+	names := []string{"ea2", "ea-stale", "ea1"}
+	out := c.ExecAll(context.Background(), names, []string{"sh", "-c", "echo ok; exec sleep 30"},
+		core.ExecOptions{Timeout: 200 * time.Millisecond}, 2)
+	for i, want := range names {
+		if out[i].Name != want {
+			t.Fatalf("result %d is %q, want %q", i, out[i].Name, want)
+		}
+	}
+	for _, i := range []int{0, 2} {
+		if out[i].Err != nil || string(out[i].Stdout) != "ok\n" || out[i].Signal != int(unix.SIGKILL) {
+			t.Errorf("%s: %+v stdout=%q err=%v", out[i].Name, out[i].Result, out[i].Stdout, out[i].Err)
+		}
+	}
+	if !errors.Is(out[1].Err, core.ErrNotNetns) {
+		t.Errorf("stale entry: err = %v", out[1].Err)
 	}
 }

@@ -63,6 +63,9 @@ type ExecOptions struct {
 	// Setpgid puts the child in its own process group (no terminal
 	// signals); the default shares ours, like a shell's foreground job.
 	Setpgid bool
+	// Timeout, when positive, kills the command (SIGKILL) that long after
+	// it started; Run and ExecAll apply it to each command.
+	Timeout time.Duration
 	// ViaHelper does the namespace setup in a re-executed copy of this
 	// binary (fd 3 = the namespace) instead of on a throw-away thread.
 	// It costs a Go runtime start-up (~3 ms instead of ~1 ms) but no thread
@@ -290,6 +293,11 @@ func (c Config) Run(ctx context.Context, name string, argv []string, opts ExecOp
 	if opts.Stderr == nil {
 		opts.Stderr = &errb
 	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
 	p, err := c.Start(ctx, name, argv, opts)
 	if err != nil {
 		return Output{}, err
@@ -307,27 +315,34 @@ type NamedOutput struct {
 
 // ExecAll runs argv in each of names concurrently, at most parallel at a
 // time, and returns the results in the order of names. A failure in one
-// namespace does not stop the others. Give stdin as opts.Input (each child
-// gets its own copy); opts.Stdin and custom writers would be shared.
+// namespace does not stop the others; once ctx ends, names not started yet
+// get ctx's error. Give stdin as opts.Input (each child gets its own
+// copy); opts.Stdin and custom writers would be shared.
 //
 // Equivalent to: `ip -all netns exec CMD...` (which runs them one by one)
 func (c Config) ExecAll(ctx context.Context, names []string, argv []string, opts ExecOptions, parallel int) []NamedOutput {
-	if parallel < 1 {
-		parallel = 1
-	}
 	out := make([]NamedOutput, len(names))
-	sem := make(chan struct{}, parallel)
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for i, name := range names {
+	for w := 0; w < min(max(parallel, 1), len(names)); w++ {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			res, err := c.Run(ctx, name, argv, opts)
-			out[i] = NamedOutput{Name: name, Output: res, Err: err}
+			for i := range jobs {
+				res, err := c.Run(ctx, names[i], argv, opts)
+				out[i] = NamedOutput{Name: names[i], Output: res, Err: err}
+			}
 		}()
 	}
+	for i, name := range names {
+		out[i].Name = name
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			out[i].Err = ctx.Err()
+		}
+	}
+	close(jobs)
 	wg.Wait()
 	return out
 }

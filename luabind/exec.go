@@ -1,13 +1,11 @@
 package luabind
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -18,7 +16,6 @@ import (
 // execOpts are the options of exec and exec_all.
 type execOpts struct {
 	core    core.ExecOptions
-	timeout time.Duration // 0: none
 	check   bool
 	inherit bool
 }
@@ -66,7 +63,7 @@ func parseExecOpts(L *lua.LState, n int, opts *lua.LTable) execOpts {
 		if err != nil {
 			argError(L, n, "option \"timeout\": "+err.Error())
 		}
-		o.timeout = d
+		o.core.Timeout = d
 	}
 	o.check = optBool(L, n, opts, "check")
 	o.inherit = optBool(L, n, opts, "inherit")
@@ -142,7 +139,7 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	ctx, cancel := b.opContext(L)
 	defer cancel()
-	out, err := runOne(ctx, b.cfg, ns.Name, argv, o)
+	out, err := b.cfg.Run(ctx, ns.Name, argv, o.core)
 	if ctx.Err() != nil {
 		raise(L, "netns.exec", ns.Name, "ECANCELED", "Operation canceled")
 	}
@@ -155,16 +152,6 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	}
 	L.Push(res)
 	return 1
-}
-
-// runOne runs argv in name with o's timeout.
-func runOne(ctx context.Context, cfg core.Config, name string, argv []string, o execOpts) (core.Output, error) {
-	if o.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.timeout)
-		defer cancel()
-	}
-	return cfg.Run(ctx, name, argv, o.core)
 }
 
 func resultOK(out core.Output) bool { return out.Code == 0 && out.Signal == 0 }

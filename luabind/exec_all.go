@@ -1,12 +1,10 @@
 package luabind
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"runtime"
 	"sort"
-	"sync"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/pm"
@@ -22,13 +20,6 @@ func defaultParallel() int { return 8 * runtime.NumCPU() }
 
 // maxParallel bounds opts.parallel (each worker holds a child process).
 const maxParallel = 1024
-
-// outcome is one namespace's part of exec_all.
-type outcome struct {
-	name string
-	out  core.Output
-	err  error
-}
 
 // luaExecAll: netns.exec_all(cmd [, opts]) -> { [name] = result, ... }.
 // Options: those of exec plus parallel (workers) and match (a Lua pattern
@@ -57,23 +48,23 @@ func (b *Binding) luaExecAll(L *lua.LState) int {
 	}
 	ctx, cancel := b.opContext(L)
 	defer cancel()
-	results := execPool(ctx, b.cfg, names, argv, o, parallel)
+	results := b.cfg.ExecAll(ctx, names, argv, o.core, parallel)
 	if ctx.Err() != nil {
 		raise(L, "netns.exec_all", "", "ECANCELED", "Operation canceled")
 	}
 	t := L.CreateTable(0, len(results))
-	var failed []outcome
+	var failed []core.NamedOutput
 	for _, r := range results {
-		if r.err != nil {
+		if r.Err != nil {
 			row := L.CreateTable(0, 2)
 			row.RawSetString("ok", lua.LFalse)
 			row.RawSetString("error", lua.LString(execErrorText(r)))
-			t.RawSetString(r.name, row)
+			t.RawSetString(r.Name, row)
 			failed = append(failed, r)
 			continue
 		}
-		t.RawSetString(r.name, resultTable(L, r.out, o.inherit))
-		if !resultOK(r.out) {
+		t.RawSetString(r.Name, resultTable(L, r.Output, o.inherit))
+		if !resultOK(r.Output) {
 			failed = append(failed, r)
 		}
 	}
@@ -85,24 +76,24 @@ func (b *Binding) luaExecAll(L *lua.LState) int {
 }
 
 // execErrorText formats a setup failure like the error exec would raise.
-func execErrorText(r outcome) string {
-	_, msg := errorFields("netns.exec", r.err)
-	return fmt.Sprintf("netns.exec: %s: %s", r.name, msg)
+func execErrorText(r core.NamedOutput) string {
+	_, msg := errorFields("netns.exec", r.Err)
+	return fmt.Sprintf("netns.exec: %s: %s", r.Name, msg)
 }
 
 // raiseAllFailed raises for check=true: the first failed name (sorted)
 // is the subject; the whole result table is in field `results`.
-func raiseAllFailed(L *lua.LState, argv []string, failed []outcome, results *lua.LTable) {
-	sort.Slice(failed, func(i, j int) bool { return failed[i].name < failed[j].name })
+func raiseAllFailed(L *lua.LState, argv []string, failed []core.NamedOutput, results *lua.LTable) {
+	sort.Slice(failed, func(i, j int) bool { return failed[i].Name < failed[j].Name })
 	first := failed[0]
-	code, msg := "EXIT", exitText(argv, first.out)
-	if first.err != nil {
-		code, msg = errorFields("netns.exec", first.err)
+	code, msg := "EXIT", exitText(argv, first.Output)
+	if first.Err != nil {
+		code, msg = errorFields("netns.exec", first.Err)
 	}
 	if len(failed) > 1 {
 		msg += fmt.Sprintf(" (and %d more failed)", len(failed)-1)
 	}
-	e := newError(L, "netns.exec_all", first.name, code, msg)
+	e := newError(L, "netns.exec_all", first.Name, code, msg)
 	e.RawSetString("results", results)
 	L.Error(e, 1)
 }
@@ -169,33 +160,4 @@ func (b *Binding) selectNames(match *nameMatcher) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// execPool runs argv in every name with at most parallel children at a
-// time. Once ctx is cancelled, names not yet started are skipped.
-func execPool(ctx context.Context, cfg core.Config, names, argv []string, o execOpts, parallel int) []outcome {
-	results := make([]outcome, len(names))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < int(math.Min(float64(parallel), float64(len(names)))); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				out, err := runOne(ctx, cfg, names[i], argv, o)
-				results[i] = outcome{name: names[i], out: out, err: err}
-			}
-		}()
-	}
-	for i, name := range names {
-		results[i].name = name
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			results[i].err = ctx.Err()
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	return results
 }
