@@ -148,16 +148,3 @@ func sweepHandlesLocked() {
 	}
 	handles.lastSweep = len(handles.m)
 }
-
-// CloseHandles closes every cached netlink handle (for tests and for
-// processes that are about to exit and want to release namespaces now).
-func CloseHandles() {
-	handles.Lock()
-	m := handles.m
-	handles.m = map[nsKey]handleEntry{}
-	handles.lastSweep = 0
-	handles.Unlock()
-	for _, e := range m {
-		closeHandle(e.h)
-	}
-}

@@ -64,9 +64,6 @@ func New(cfg core.Config, spec Spec, opts Options) (*Lab, error) {
 // Name returns the lab's name.
 func (l *Lab) Name() string { return l.spec.Name }
 
-// Spec returns the lab's description.
-func (l *Lab) Spec() Spec { return l.spec }
-
 // Up makes the kernel match the lab: it creates the namespaces, links,
 // addresses, routes and settings that are missing and repairs those that
 // drifted (a link set down, an address deleted by hand). Up is idempotent:
