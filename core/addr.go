@@ -34,7 +34,9 @@ func parseCIDR(cidr string) (*netlink.Addr, error) {
 }
 
 // AddrAdd adds cidr ("10.0.0.1/24", "fd00::1/64") to dev. IPv6 addresses
-// are added with IFA_F_NODAD so they are usable at once.
+// are added with IFA_F_NODAD, and on a link that is up AddrAdd returns only
+// once the kernel accepts packets for them (see WaitAddrsUsable), so they
+// are usable at once.
 //
 // Equivalent to: `ip -n NS addr add CIDR dev DEV` (`nodad` for IPv6)
 func (ns *Namespace) AddrAdd(dev, cidr string) error {
@@ -48,6 +50,9 @@ func (ns *Namespace) AddrAdd(dev, cidr string) error {
 	}
 	if err := h.AddrAdd(l, a); err != nil {
 		return wireErr("addr add", ns, fmt.Errorf("add %s to %q: %w", cidr, dev, err), "")
+	}
+	if err := WaitAddrsUsable(h, []LinkAddr{{l.Attrs().Index, a.IP}}); err != nil {
+		return wireErr("addr add", ns, fmt.Errorf("wait for %s on %q: %w", cidr, dev, err), "")
 	}
 	return nil
 }

@@ -3,10 +3,12 @@ package lab_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,8 @@ import (
 	"github.com/nssh/nssh/core"
 	"github.com/nssh/nssh/core/nstest"
 	"github.com/nssh/nssh/lab"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) { nstest.Main(m) }
@@ -282,5 +286,58 @@ func TestNetemIsAppliedOnceAndRepaired(t *testing.T) {
 	}
 	if !slices.Contains(texts(plan), want) {
 		t.Errorf("plan after netem removed by hand: %q, want %q", texts(plan), want)
+	}
+}
+
+// TestIPv6LabAnswersRightAfterUp checks that up() returns only once the
+// kernel accepts packets for the lab's IPv6 addresses: it installs their
+// local routes from a work queue after acknowledging the add.
+func TestIPv6LabAnswersRightAfterUp(t *testing.T) {
+	spec := lab.Spec{
+		Name:  "t" + strings.TrimPrefix(nstest.Name(t), "nssh-test-"),
+		Nodes: map[string]lab.Node{"h0": {}},
+	}
+	const hosts = 8
+	for i := 1; i <= hosts; i++ {
+		h := "h" + strconv.Itoa(i)
+		spec.Nodes[h] = lab.Node{}
+		spec.Links = append(spec.Links, lab.Link{
+			Ends: [2]lab.End{{"h0", "eth" + strconv.Itoa(i)}, {h, "eth0"}},
+			Addrs: [2][]netip.Prefix{
+				{netip.MustParsePrefix(fmt.Sprintf("fd07:%x::1/64", i))},
+				{netip.MustParsePrefix(fmt.Sprintf("fd07:%x::2/64", i))},
+			},
+		})
+	}
+	l := newLab(t, spec)
+	if _, err := l.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Last link first: its addresses were the last added. In-process,
+	// because an ip subprocess takes long enough to hide the race.
+	for i := hosts; i >= 1; i-- {
+		h, err := cfg().Get(lab.Netns(spec.Name, "h"+strconv.Itoa(i))).Handle()
+		if err != nil {
+			t.Fatal(err)
+		}
+		routes, err := h.RouteListFiltered(netlink.FAMILY_V6,
+			&netlink.Route{Table: unix.RT_TABLE_LOCAL}, netlink.RT_FILTER_TABLE)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("fd07:%x::2", i)
+		if !slices.ContainsFunc(routes, func(r netlink.Route) bool {
+			return r.Type == unix.RTN_LOCAL && r.Dst != nil && r.Dst.IP.String() == want
+		}) {
+			t.Fatalf("right after up, h%d has no local route for %s", i, want)
+		}
+	}
+	hub := cfg().Get(lab.Netns(spec.Name, "h0"))
+	for i := 1; i <= hosts; i++ {
+		dst := fmt.Sprintf("fd07:%x::2", i)
+		r, err := core.Ping(context.Background(), hub, dst, core.PingOptions{Timeout: time.Second})
+		if err != nil || !r.OK {
+			t.Errorf("ping %s right after up: %+v %v", dst, r, err)
+		}
 	}
 }

@@ -191,6 +191,9 @@ func (r *run) endAddrs(ln Link, na, nb *node, fresh bool) error {
 			if err := n.h.AddrAdd(cur, toAddr(p)); err != nil {
 				return r.fail(subject+" "+p.String(), err)
 			}
+			if p.Addr().Is6() {
+				n.newV6 = append(n.newV6, core.LinkAddr{Index: cur.Attrs().Index, IP: p.Addr().AsSlice()})
+			}
 		}
 		if err := r.netem(n, dev, cur, ln.Netem[i]); err != nil {
 			return err

@@ -35,6 +35,7 @@ type node struct {
 
 	links map[string]netlink.Link       // by kernel name, loaded on first use
 	addrs map[int]map[netip.Prefix]bool // by link index
+	newV6 []core.LinkAddr               // IPv6 addresses this run added
 }
 
 func newRun(ctx context.Context, l *Lab, apply bool, verb string) *run {
@@ -99,6 +100,15 @@ func (r *run) reconcile() error {
 	for _, name := range r.l.spec.NodeNames() {
 		if err := r.routes(r.nodes[name]); err != nil {
 			return err
+		}
+	}
+	// up() returns a lab that answers at once: new IPv6 addresses are
+	// usable only once the kernel has installed their local routes.
+	for _, name := range r.l.spec.NodeNames() {
+		if n := r.nodes[name]; len(n.newV6) > 0 {
+			if err := core.WaitAddrsUsable(n.h, n.newV6); err != nil {
+				return r.fail(n.netns, err)
+			}
 		}
 	}
 	return nil

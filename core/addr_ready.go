@@ -1,0 +1,94 @@
+package core
+
+import (
+	"errors"
+	"net"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// LinkAddr is an address on a link, by link index.
+type LinkAddr struct {
+	Index int
+	IP    net.IP
+}
+
+// addrReadyTimeout bounds WaitAddrsUsable. The kernel normally finishes
+// in well under a millisecond; a link whose carrier came up but whose
+// operational state the kernel has not yet updated can take up to a second.
+const addrReadyTimeout = 1500 * time.Millisecond
+
+// WaitAddrsUsable waits until the kernel can receive packets for the IPv6
+// addresses in addrs that sit on a link that is up with a carrier. The
+// kernel acknowledges RTM_NEWADDR for an IPv6 address before it installs
+// the address's local route (that happens from a work queue, even with
+// IFA_F_NODAD), and a packet that arrives in between is dropped as not
+// for this host. IPv4 addresses, and addresses on links that are down,
+// are not waited for. It gives up silently after addrReadyTimeout: the
+// addresses exist either way.
+func WaitAddrsUsable(h *netlink.Handle, addrs []LinkAddr) error {
+	pending, err := waitableAddrs(h, addrs)
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	deadline := time.Now().Add(addrReadyTimeout)
+	pause := 50 * time.Microsecond
+	for {
+		local, err := h.RouteListFiltered(netlink.FAMILY_V6,
+			&netlink.Route{Table: unix.RT_TABLE_LOCAL}, netlink.RT_FILTER_TABLE)
+		if err != nil && !errors.Is(err, netlink.ErrDumpInterrupted) { // a torn dump only delays
+			return err
+		}
+		pending = withoutLocal(pending, local)
+		if len(pending) == 0 || time.Now().After(deadline) {
+			return nil
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 10*time.Millisecond)
+	}
+}
+
+// waitableAddrs keeps the IPv6 addresses of addrs whose link is up and has
+// a carrier.
+func waitableAddrs(h *netlink.Handle, addrs []LinkAddr) ([]LinkAddr, error) {
+	var out []LinkAddr
+	ready := map[int]bool{}
+	for _, a := range addrs {
+		if a.IP.To4() != nil {
+			continue
+		}
+		r, seen := ready[a.Index]
+		if !seen {
+			l, err := h.LinkByIndex(a.Index)
+			if err != nil {
+				return nil, err
+			}
+			r = l.Attrs().Flags&net.FlagUp != 0 && l.Attrs().RawFlags&unix.IFF_LOWER_UP != 0
+			ready[a.Index] = r
+		}
+		if r {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// withoutLocal drops the addresses that have a local route in local.
+func withoutLocal(pending []LinkAddr, local []netlink.Route) []LinkAddr {
+	out := pending[:0]
+	for _, a := range pending {
+		found := false
+		for _, r := range local {
+			if r.Type == unix.RTN_LOCAL && r.LinkIndex == a.Index && r.Dst != nil && r.Dst.IP.Equal(a.IP) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, a)
+		}
+	}
+	return out
+}
