@@ -92,3 +92,50 @@ func withoutLocal(pending []LinkAddr, local []netlink.Route) []LinkAddr {
 	}
 	return out
 }
+
+// linkSettleTimeout bounds WaitLinksSettled. The kernel updates the
+// operational state of a link at most a second after its carrier changed.
+const linkSettleTimeout = 2 * time.Second
+
+// WaitLinksSettled waits until every bridge port in h's namespace whose
+// carrier is on also has its operational state up. The kernel sets the
+// carrier synchronously but the operational state later, from a work
+// queue (linkwatch, which may batch it for up to a second), and a bridge
+// forwards through a port only from then on: a packet sent through a
+// fresh port in between is dropped. Other links are not waited for: their
+// late operational state does not stop traffic. It gives up silently
+// after linkSettleTimeout.
+func WaitLinksSettled(h *netlink.Handle) error {
+	deadline := time.Now().Add(linkSettleTimeout)
+	pause := 50 * time.Microsecond
+	for {
+		links, err := h.LinkList()
+		if err != nil && !errors.Is(err, netlink.ErrDumpInterrupted) {
+			return err
+		}
+		if (err == nil && !unsettledPort(links)) || time.Now().After(deadline) {
+			return nil
+		}
+		time.Sleep(pause)
+		pause = min(2*pause, 10*time.Millisecond)
+	}
+}
+
+// unsettledPort reports whether a bridge port in links has its carrier on
+// but its operational state not yet up.
+func unsettledPort(links []netlink.Link) bool {
+	bridges := map[int]bool{}
+	for _, l := range links {
+		if l.Type() == "bridge" {
+			bridges[l.Attrs().Index] = true
+		}
+	}
+	for _, l := range links {
+		a := l.Attrs()
+		carrier := a.Flags&net.FlagUp != 0 && a.RawFlags&unix.IFF_LOWER_UP != 0
+		if carrier && bridges[a.MasterIndex] && a.OperState != netlink.OperUp && a.OperState != netlink.OperUnknown {
+			return true
+		}
+	}
+	return false
+}

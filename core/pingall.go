@@ -85,6 +85,16 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 	if err != nil {
 		return nil, err
 	}
+	// Right after wiring, a link the kernel is still bringing up drops
+	// packets (see WaitLinksSettled): let it settle, so that a pingall
+	// just after setup measures the setup, not the kernel's work queue.
+	for _, ns := range nss {
+		if h, err := ns.Handle(); err == nil {
+			if err := WaitLinksSettled(h); err != nil {
+				return nil, wireErr("pingall", ns, err, "")
+			}
+		}
+	}
 	if opts.Parallel <= 0 {
 		opts.Parallel = 16 * runtime.NumCPU()
 	}

@@ -290,7 +290,10 @@ func (w *watcher) vanished(name string) {
 
 // recheckPending checks the entries that are due, in creation order, and
 // reports the mounted ones unless a younger-than-orderWindow entry created
-// before them is still unmounted.
+// before them is still unmounted. An unmounted entry created before a
+// mounted one is checked again at once, whatever its backoff: a creator
+// that works one name after the other has mounted it by now, and its add
+// must come first.
 func (w *watcher) recheckPending() {
 	now := time.Now()
 	order := make([]string, 0, len(w.pending))
@@ -298,8 +301,8 @@ func (w *watcher) recheckPending() {
 		order = append(order, name)
 	}
 	sort.Slice(order, func(i, j int) bool { return w.pending[order[i]].seq < w.pending[order[j]].seq })
-	holding := false
-	for _, name := range order {
+	lastReady := -1
+	for i, name := range order {
 		p := w.pending[name]
 		if !p.ready && !p.next.After(now) {
 			if id, ok := w.identity(name); ok {
@@ -310,6 +313,21 @@ func (w *watcher) recheckPending() {
 			} else {
 				p.next = now.Add(p.delay)
 				p.delay *= 2
+			}
+		}
+		if p.ready {
+			lastReady = i
+		}
+	}
+	holding := false
+	for i, name := range order {
+		p, ok := w.pending[name]
+		if !ok {
+			continue
+		}
+		if !p.ready && i < lastReady {
+			if id, ok := w.identity(name); ok {
+				p.ready, p.id = true, id
 			}
 		}
 		switch {

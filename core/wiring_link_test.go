@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -178,5 +179,33 @@ func TestHandleAfterDeleteFailsSafely(t *testing.T) {
 	}
 	if _, err := ns.Handle(); !errors.Is(err, core.ErrNamespaceGone) {
 		t.Fatalf("Handle of a deleted namespace: %v", err)
+	}
+}
+
+// TestWaitLinksSettled checks that after WaitLinksSettled every bridge
+// port with a carrier is operationally up: the kernel updates the
+// operational state from a work queue after the carrier comes on, and the
+// bridge forwards through the port only then. On a quiet machine the work
+// queue usually wins the race anyway; the window opens when something
+// else holds the RTNL lock for long (namespaces torn down in bulk by a
+// parallel test run made a lab check fail that way), and then this test
+// guards the wait.
+func TestWaitLinksSettled(t *testing.T) {
+	auditThreads(t)
+	sw := newNS(t)
+	_, err := sw.LinkAdd(core.LinkSpec{Name: "br0", Type: "bridge", Up: true})
+	must(t, err)
+	h, err := sw.Handle()
+	must(t, err)
+	for i := range 10 {
+		port := fmt.Sprintf("p%d", i)
+		must(t, core.Veth(newNS(t), "eth0", sw, port, core.VethOptions{Up: true}))
+		must(t, sw.LinkSet(port, core.LinkChange{Master: ptr("br0")}))
+		must(t, core.WaitLinksSettled(h))
+		l, err := h.LinkByName(port)
+		must(t, err)
+		if a := l.Attrs(); a.OperState != netlink.OperUp {
+			t.Fatalf("bridge port %s is %s after WaitLinksSettled", port, a.OperState)
+		}
 	}
 }

@@ -102,13 +102,24 @@ func (r *run) reconcile() error {
 			return err
 		}
 	}
-	// up() returns a lab that answers at once: new IPv6 addresses are
-	// usable only once the kernel has installed their local routes.
+	return r.settle()
+}
+
+// settle makes up() return a lab that answers at once. The kernel
+// finishes two things asynchronously: a bridge forwards through a new
+// port only once the port's operational state is up, and an IPv6 address
+// receives only once its local route is in.
+func (r *run) settle() error {
+	if !r.apply {
+		return nil
+	}
 	for _, name := range r.l.spec.NodeNames() {
-		if n := r.nodes[name]; len(n.newV6) > 0 {
-			if err := core.WaitAddrsUsable(n.h, n.newV6); err != nil {
-				return r.fail(n.netns, err)
-			}
+		n := r.nodes[name]
+		if err := core.WaitLinksSettled(n.h); err != nil {
+			return r.fail(n.netns, err)
+		}
+		if err := core.WaitAddrsUsable(n.h, n.newV6); err != nil {
+			return r.fail(n.netns, err)
 		}
 	}
 	return nil
