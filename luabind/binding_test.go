@@ -241,3 +241,38 @@ netns.exec: priv: Operation not permitted (needs CAP_SYS_ADMIN)
 		t.Error("a denied add left x behind")
 	}
 }
+
+// TestExecChildSIGINTWaitsForInterrupt: Ctrl-C at a terminal reaches nssh
+// and the child together. When the child dies of SIGINT first, exec waits
+// briefly for nssh's own interruption and raises ECANCELED instead of
+// returning a result the chunk would run on with. A child killed by SIGINT
+// from elsewhere (no interruption follows) still gives a result.
+func TestExecChildSIGINTWaitsForInterrupt(t *testing.T) {
+	c := core.DefaultConfig()
+	if _, err := c.Add("sigint-race"); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete("sigint-race")
+	L, _, _, _ := newTestBinding(t)
+	chunk := `r = netns.exec("sigint-race", {"sh", "-c", "kill -INT $$"}); after = true`
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	L.SetContext(ctx)
+	time.AfterFunc(sigintGrace/5, cancel) // the signal handler, running late
+	err := L.DoString(chunk)
+	L.RemoveContext()
+	if err == nil || !strings.Contains(luaErrorText(L, err), "canceled") {
+		t.Fatalf("child died of SIGINT, then the chunk was interrupted: err = %v", err)
+	}
+	if L.GetGlobal("after") != lua.LNil {
+		t.Fatal("the chunk ran on after the interrupted exec")
+	}
+
+	if err := L.DoString(chunk); err != nil {
+		t.Fatalf("SIGINT from elsewhere: %v", err)
+	}
+	if sig := L.GetField(L.GetGlobal("r"), "signal"); sig != lua.LNumber(2) {
+		t.Fatalf("signal = %v, want 2", sig)
+	}
+}

@@ -1,11 +1,13 @@
 package luabind
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -140,7 +142,7 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	ctx, cancel := b.opContext(L)
 	defer cancel()
 	out, err := b.cfg.Run(ctx, ns.Name, argv, o.core)
-	if ctx.Err() != nil {
+	if interrupted(ctx, out.Signal == int(unix.SIGINT)) {
 		raise(L, "netns.exec", ns.Name, "ECANCELED", "Operation canceled")
 	}
 	if err != nil {
@@ -152,6 +154,29 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	}
 	L.Push(res)
 	return 1
+}
+
+// sigintGrace is how long a call whose child died of SIGINT waits to be
+// interrupted itself. Ctrl-C at a terminal sends SIGINT to nssh and to the
+// child at once; the child may die, and the call return, before nssh's
+// signal handler has cancelled the chunk, which would then run on as if
+// the user had not pressed Ctrl-C.
+const sigintGrace = 250 * time.Millisecond
+
+// interrupted reports whether ctx was cancelled, giving it up to
+// sigintGrace when a child died of SIGINT.
+func interrupted(ctx context.Context, childGotSIGINT bool) bool {
+	if ctx.Err() != nil || !childGotSIGINT {
+		return ctx.Err() != nil
+	}
+	t := time.NewTimer(sigintGrace)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 func resultOK(out core.Output) bool { return out.Code == 0 && out.Signal == 0 }

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/pm"
+	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
 )
@@ -49,7 +51,9 @@ func (b *Binding) luaExecAll(L *lua.LState) int {
 	ctx, cancel := b.opContext(L)
 	defer cancel()
 	results := b.cfg.ExecAll(ctx, names, argv, o.core, parallel)
-	if ctx.Err() != nil {
+	if interrupted(ctx, slices.ContainsFunc(results, func(r core.NamedOutput) bool {
+		return r.Err == nil && r.Output.Signal == int(unix.SIGINT)
+	})) {
 		raise(L, "netns.exec_all", "", "ECANCELED", "Operation canceled")
 	}
 	t := L.CreateTable(0, len(results))
