@@ -11,17 +11,30 @@ import (
 
 var (
 	helpMu      sync.Mutex
+	helpPending []map[string]string // registered, not merged yet
 	helpEntries = map[string]string{}
 )
 
 // RegisterHelp adds reference entries (name -> text) for Help; call it
 // from init(). The first line of a text is its summary in the index.
+// The entries are merged on the first Help call, not during init: every
+// start of nssh, `nssh netns exec` included, would pay for it.
 func RegisterHelp(entries map[string]string) {
 	helpMu.Lock()
 	defer helpMu.Unlock()
-	for k, v := range entries {
-		helpEntries[k] = strings.TrimRight(v, "\n") + "\n"
+	helpPending = append(helpPending, entries)
+}
+
+// mergedHelp returns every entry, merging the registered ones first.
+// helpMu must be held.
+func mergedHelp() map[string]string {
+	for _, m := range helpPending {
+		for k, v := range m {
+			helpEntries[k] = strings.TrimRight(v, "\n") + "\n"
+		}
 	}
+	helpPending = nil
+	return helpEntries
 }
 
 // Help returns the reference text of a function ("netns.add", "ns:exec",
@@ -36,8 +49,9 @@ func Help(name string) (text string, ok bool) {
 		return helpIndex(), true
 	}
 	method := strings.TrimPrefix(strings.TrimPrefix(name, "ns:"), "ns.")
+	entries := mergedHelp()
 	for _, cand := range []string{name, "netns." + name, "ns:" + method, "netns." + method} {
-		if t, ok := helpEntries[cand]; ok {
+		if t, ok := entries[cand]; ok {
 			return t, true
 		}
 	}
@@ -46,9 +60,10 @@ func Help(name string) (text string, ok bool) {
 
 // helpIndex lists every entry with its summary line.
 func helpIndex() string {
-	names := make([]string, 0, len(helpEntries))
+	entries := mergedHelp()
+	names := make([]string, 0, len(entries))
 	width := 0
-	for n := range helpEntries {
+	for n := range entries {
 		names = append(names, n)
 		width = max(width, len(n))
 	}
@@ -62,7 +77,7 @@ func helpIndex() string {
 	var sb strings.Builder
 	sb.WriteString("nssh Lua reference (help(\"NAME\") or help(fn) for one entry)\n\n")
 	for _, n := range names {
-		summary, _, _ := strings.Cut(helpEntries[n], "\n")
+		summary, _, _ := strings.Cut(entries[n], "\n")
 		fmt.Fprintf(&sb, "  %-*s  %s\n", width, n, summary)
 	}
 	return sb.String()

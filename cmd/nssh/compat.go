@@ -209,6 +209,9 @@ var nsshEnv = []string{"NSSH_RUN_DIR", "NSSH_ETC_DIR", "NSSH_STATE_DIR"}
 // environment, as with ip. The configuration travels in cfg, and to a
 // re-execution for -n on its command line.
 func restoreUserEnv() {
+	if !envExported {
+		return
+	}
 	data, err := os.ReadFile("/proc/self/environ")
 	if err != nil {
 		return

@@ -127,9 +127,27 @@ func parseGlobals(args []string) (globals, []string, error) {
 		// ip netns list would show nssh's state as namespaces.
 		return g, nil, fmt.Errorf("the state dir %s must not be inside the run dir %s", g.cfg.StateDir, g.cfg.RunDir)
 	}
-	// Keep the choice across re-executions (nssh -n, the exec helper).
-	os.Setenv("NSSH_RUN_DIR", g.cfg.RunDir)
-	os.Setenv("NSSH_ETC_DIR", g.cfg.EtcDir)
-	os.Setenv("NSSH_STATE_DIR", g.cfg.StateDir)
+	exportDirs(g.cfg)
 	return g, args, nil
+}
+
+// envExported is set when exportDirs changed the environment.
+var envExported bool
+
+// exportDirs keeps the directories chosen by options across
+// re-executions (nssh -n, the exec helper), which read them from the
+// environment. A directory the environment already gives is left alone,
+// so the common case costs nothing here nor in restoreUserEnv.
+func exportDirs(cfg core.Config) {
+	env := core.DefaultConfig() // what a re-execution would use
+	for _, d := range []struct{ key, want, got string }{
+		{"NSSH_RUN_DIR", cfg.RunDir, env.RunDir},
+		{"NSSH_ETC_DIR", cfg.EtcDir, env.EtcDir},
+		{"NSSH_STATE_DIR", cfg.StateDir, env.StateDir},
+	} {
+		if d.want != d.got {
+			os.Setenv(d.key, d.want)
+			envExported = true
+		}
+	}
 }
