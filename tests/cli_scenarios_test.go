@@ -14,6 +14,10 @@ r $IP netns
 $IP netns add a; $IP netns add b
 r $IP netns
 r $IP -all netns`},
+	{"dispatch-object-abbrevs", `
+$IP net add a; r $IP netn list; r $IP -j net list
+r $IP -n a net identify; r $IP -all netn exec echo hi
+r $IP net del a; r $IP netns list`},
 	{"dispatch-list-abbrevs", `
 $IP netns add a; $IP netns set a 5; $IP netns add b
 for w in l li lis list s sh sho show ls lst; do r $IP netns $w; done`},

@@ -116,14 +116,21 @@ func ipParse(args []string) (f ipFlags, rest []string, stop ipStop) {
 func isNssh(opt string) bool { return opt == "-e" || opt == "-v" || opt == "-h" }
 
 // netnsFollows reports whether the first word that is not an option is
-// "netns", so that an unknown option there gets ip's message.
+// the netns object, so that an unknown option there gets ip's message.
 func netnsFollows(args []string) bool {
 	for _, a := range args {
 		if a == "" || a[0] != '-' {
-			return a == "netns"
+			return isNetnsObject(a)
 		}
 	}
 	return false
+}
+
+// isNetnsObject reports whether the object word w selects ip's netns
+// object: ip takes the first object w is a prefix of, so "net" and "netn"
+// reach netns while "n" and "ne" reach neighbor.
+func isNetnsObject(w string) bool {
+	return len(w) >= 3 && strings.HasPrefix("netns", w)
 }
 
 // isNetnsCommand reports whether args (after nssh's own global options)
@@ -137,7 +144,7 @@ func isNetnsCommand(args []string) bool {
 		case stopUnsupported:
 			return false
 		case stopObject:
-			return len(rest) > 0 && rest[0] == "netns"
+			return len(rest) > 0 && isNetnsObject(rest[0])
 		}
 		if len(rest) == 0 {
 			return true // "-n" without a value: ip's (null) message

@@ -54,7 +54,8 @@ ip netns compatibility mode:
 
   Options before "netns", abbreviated as ip allows them: -j/-json,
   -p/-pretty, -a/-all, -n/-netns NAME (run the rest inside NAME, no name
-  check, like ip -n). Messages name the configured run dir verbatim.
+  check, like ip -n). "netns" itself may be "net" or "netn", as in ip.
+  Messages name the configured run dir verbatim.
 
 Deliberate differences from ip 6.1 (bugs nssh does not copy):
   - monitor writes each event line at once, also into a pipe or file

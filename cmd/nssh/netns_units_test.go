@@ -76,7 +76,8 @@ func TestIsNetnsCommand(t *testing.T) {
 		{[]string{}, false}, {[]string{"script.lua"}, false}, {[]string{"-e", "netns"}, false},
 		{[]string{"-j"}, false}, {[]string{"-n", "x"}, false}, {[]string{"-n", "x", "link"}, false},
 		{[]string{"-b", "file", "netns"}, false}, {[]string{"-x", "chunk"}, false},
-		{[]string{"net"}, false}, {[]string{"-j", "lab", "list"}, false},
+		{[]string{"net"}, true}, {[]string{"-j", "netn"}, true}, {[]string{"ne"}, false},
+		{[]string{"netnsx"}, false}, {[]string{"-j", "lab", "list"}, false},
 	} {
 		if got := isNetnsCommand(tc.args); got != tc.want {
 			t.Errorf("isNetnsCommand(%q) = %v, want %v", tc.args, got, tc.want)
