@@ -74,7 +74,8 @@ func (c Config) PingHosts() ([]*Namespace, error) {
 // they create stay within the kernel's machine-wide limit (see
 // neighBudget); between batches, and at the end, the entries the pings
 // created are removed again. A mesh that fits in one batch leaves the
-// neighbour tables as the pings made them.
+// neighbour tables as the pings made them. Before the first ping it waits
+// for fresh bridge ports to forward (WaitLinksSettled).
 //
 // Equivalent to: Mininet's `pingall`
 func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMatrix, error) {
@@ -85,9 +86,9 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 	if err != nil {
 		return nil, err
 	}
-	// Right after wiring, a link the kernel is still bringing up drops
-	// packets (see WaitLinksSettled): let it settle, so that a pingall
-	// just after setup measures the setup, not the kernel's work queue.
+	// Right after wiring, a bridge port the kernel is still bringing up
+	// drops packets: let it settle, so that a pingall just after setup
+	// measures the setup, not the kernel's work queue.
 	for _, ns := range nss {
 		if h, err := ns.Handle(); err == nil {
 			if err := WaitLinksSettled(h); err != nil {

@@ -1,5 +1,8 @@
 package core
 
+// This file waits for what the kernel finishes asynchronously after a
+// wiring call returned, so that a lab answers as soon as it is built.
+
 import (
 	"errors"
 	"net"
@@ -33,21 +36,15 @@ func WaitAddrsUsable(h *netlink.Handle, addrs []LinkAddr) error {
 	if err != nil || len(pending) == 0 {
 		return err
 	}
-	deadline := time.Now().Add(addrReadyTimeout)
-	pause := 50 * time.Microsecond
-	for {
+	return pollUntil(addrReadyTimeout, func() (bool, error) {
 		local, err := h.RouteListFiltered(netlink.FAMILY_V6,
 			&netlink.Route{Table: unix.RT_TABLE_LOCAL}, netlink.RT_FILTER_TABLE)
 		if err != nil && !errors.Is(err, netlink.ErrDumpInterrupted) { // a torn dump only delays
-			return err
+			return false, err
 		}
 		pending = withoutLocal(pending, local)
-		if len(pending) == 0 || time.Now().After(deadline) {
-			return nil
-		}
-		time.Sleep(pause)
-		pause = min(2*pause, 10*time.Millisecond)
-	}
+		return len(pending) == 0, nil
+	})
 }
 
 // waitableAddrs keeps the IPv6 addresses of addrs whose link is up and has
@@ -106,19 +103,16 @@ const linkSettleTimeout = 2 * time.Second
 // late operational state does not stop traffic. It gives up silently
 // after linkSettleTimeout.
 func WaitLinksSettled(h *netlink.Handle) error {
-	deadline := time.Now().Add(linkSettleTimeout)
-	pause := 50 * time.Microsecond
-	for {
+	return pollUntil(linkSettleTimeout, func() (bool, error) {
 		links, err := h.LinkList()
-		if err != nil && !errors.Is(err, netlink.ErrDumpInterrupted) {
-			return err
+		if err != nil {
+			if errors.Is(err, netlink.ErrDumpInterrupted) { // torn: look again
+				return false, nil
+			}
+			return false, err
 		}
-		if (err == nil && !unsettledPort(links)) || time.Now().After(deadline) {
-			return nil
-		}
-		time.Sleep(pause)
-		pause = min(2*pause, 10*time.Millisecond)
-	}
+		return !unsettledPort(links), nil
+	})
 }
 
 // unsettledPort reports whether a bridge port in links has its carrier on
@@ -138,4 +132,18 @@ func unsettledPort(links []netlink.Link) bool {
 		}
 	}
 	return false
+}
+
+// pollUntil calls done with a growing pause (50µs doubling up to 10ms)
+// until it reports true or fails, or timeout has passed; running out of
+// time is not an error, since what is waited for only speeds traffic up.
+func pollUntil(timeout time.Duration, done func() (bool, error)) error {
+	deadline := time.Now().Add(timeout)
+	for pause := 50 * time.Microsecond; ; pause = min(2*pause, 10*time.Millisecond) {
+		ok, err := done()
+		if err != nil || ok || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(pause)
+	}
 }
