@@ -30,7 +30,8 @@ type Binding struct {
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 
-	ev *events // queue, watchers and handlers
+	ev   *events          // queue, watchers and handlers
+	term terminalChildren // commands run with inherit=true, for Interrupt
 
 	mod, methods *lua.LTable               // set by Open, read by help()
 	fnames       map[*lua.LFunction]string // function -> name, for messages

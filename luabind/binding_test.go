@@ -6,10 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
 )
@@ -248,11 +250,7 @@ netns.exec: priv: Operation not permitted (needs CAP_SYS_ADMIN)
 // returning a result the chunk would run on with. A child killed by SIGINT
 // from elsewhere (no interruption follows) still gives a result.
 func TestExecChildSIGINTWaitsForInterrupt(t *testing.T) {
-	c := core.DefaultConfig()
-	if _, err := c.Add("sigint-race"); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Delete("sigint-race")
+	addTestNamespace(t, "sigint-race")
 	L, _, _, _ := newTestBinding(t)
 	chunk := `r = netns.exec("sigint-race", {"sh", "-c", "kill -INT $$"}); after = true`
 
@@ -275,4 +273,78 @@ func TestExecChildSIGINTWaitsForInterrupt(t *testing.T) {
 	if sig := L.GetField(L.GetGlobal("r"), "signal"); sig != lua.LNumber(2) {
 		t.Fatalf("signal = %v, want 2", sig)
 	}
+}
+
+// TestInterruptWithTerminalChild: a Ctrl-C reaches a command run with
+// inherit=true directly from the terminal. Binding.Interrupt then holds the
+// cancellation back and applies it only if the command dies of the SIGINT
+// (a shell's rule): bash or a trapping script goes on, sleep stops the
+// chunk. Without such a command, Interrupt cancels at once.
+func TestInterruptWithTerminalChild(t *testing.T) {
+	c := addTestNamespace(t, "term-child")
+	L, b, _, _ := newTestBinding(t)
+
+	called := false
+	b.Interrupt(func() { called = true })
+	if !called {
+		t.Fatal("no command on the terminal: Interrupt did not cancel at once")
+	}
+
+	// run starts chunk with a cancellable context; once a process is in
+	// the namespace, it interrupts (as the terminal would: the binding,
+	// then the child, gets SIGINT) and reports whether cancel was called.
+	run := func(chunk string) (error, bool) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var mu sync.Mutex
+		cancelled := false
+		go func() {
+			for {
+				pids, _ := c.Pids("term-child")
+				if len(pids) > 0 {
+					time.Sleep(100 * time.Millisecond) // let sh set its trap
+					b.Interrupt(func() { mu.Lock(); cancelled = true; mu.Unlock(); cancel() })
+					for _, p := range pids {
+						unix.Kill(p, unix.SIGINT)
+					}
+					return
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}()
+		L.SetContext(ctx)
+		err := L.DoString(chunk)
+		L.RemoveContext()
+		mu.Lock()
+		defer mu.Unlock()
+		return err, cancelled
+	}
+
+	err, cancelled := run(`r = netns.exec("term-child", {"sh", "-c", "trap 'exit 3' INT; while :; do sleep 0.05; done"}, {inherit = true})`)
+	if err != nil || cancelled {
+		t.Fatalf("a command that handles Ctrl-C: err = %v, cancelled = %v", err, cancelled)
+	}
+	if code := L.GetField(L.GetGlobal("r"), "code"); code != lua.LNumber(3) {
+		t.Fatalf("code = %v, want 3 (the trap's exit)", code)
+	}
+
+	err, cancelled = run(`netns.exec("term-child", {"sleep", "30"}, {inherit = true}); after = true`)
+	if err == nil || !cancelled || !strings.Contains(luaErrorText(L, err), "canceled") {
+		t.Fatalf("a command that dies of Ctrl-C: err = %v, cancelled = %v", err, cancelled)
+	}
+	if L.GetGlobal("after") != lua.LNil {
+		t.Fatal("the chunk ran on after the command died of Ctrl-C")
+	}
+}
+
+// addTestNamespace adds the namespace name for the test and deletes it when
+// the test ends.
+func addTestNamespace(t *testing.T, name string) core.Config {
+	t.Helper()
+	c := core.DefaultConfig()
+	if _, err := c.Add(name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Delete(name) })
+	return c
 }

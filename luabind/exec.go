@@ -141,7 +141,13 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	ctx, cancel := b.opContext(L)
 	defer cancel()
+	if o.inherit {
+		b.term.start()
+	}
 	out, err := b.cfg.Run(ctx, ns.Name, argv, o.core)
+	if o.inherit {
+		b.term.end(out.Signal == int(unix.SIGINT))
+	}
 	if interrupted(ctx, out.Signal == int(unix.SIGINT)) {
 		raise(L, "netns.exec", ns.Name, "ECANCELED", "Operation canceled")
 	}

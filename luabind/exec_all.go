@@ -50,10 +50,17 @@ func (b *Binding) luaExecAll(L *lua.LState) int {
 	}
 	ctx, cancel := b.opContext(L)
 	defer cancel()
+	if o.inherit {
+		b.term.start()
+	}
 	results := b.cfg.ExecAll(ctx, names, argv, o.core, parallel)
-	if interrupted(ctx, slices.ContainsFunc(results, func(r core.NamedOutput) bool {
+	gotSIGINT := slices.ContainsFunc(results, func(r core.NamedOutput) bool {
 		return r.Err == nil && r.Output.Signal == int(unix.SIGINT)
-	})) {
+	})
+	if o.inherit {
+		b.term.end(gotSIGINT)
+	}
+	if interrupted(ctx, gotSIGINT) {
 		raise(L, "netns.exec_all", "", "ECANCELED", "Operation canceled")
 	}
 	t := L.CreateTable(0, len(results))

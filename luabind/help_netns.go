@@ -77,7 +77,9 @@ Options:
   check = true           a non-zero exit raises {code="EXIT", result=...}
   inherit = true         the child uses this terminal; stdout/stderr are nil
 A non-zero exit is a result, not an error. A missing command raises
-"ENOENT". Ctrl-C kills the child and raises "ECANCELED".
+"ENOENT". Ctrl-C kills the child and raises "ECANCELED". With inherit,
+Ctrl-C is the child's to handle, as under a shell: the call raises
+"ECANCELED" only if the child dies of it (bash goes on).
 Equivalent to: ip netns exec NAME CMD...
   print(netns.exec("blue", {"ip", "-br", "link"}).stdout)`,
 

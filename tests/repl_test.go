@@ -174,6 +174,36 @@ func TestREPLInterrupt(t *testing.T) {
 }
 
 // waitForPids waits until a process runs in the namespace name.
+// TestREPLCtrlCReachesTerminalChild: a command run with inherit=true
+// shares the terminal, so Ctrl-C is its to handle, as under a shell. One
+// that catches it (a shell with a trap; bash at its prompt) goes on and the
+// chunk with it; one that dies of it stops the chunk.
+func TestREPLCtrlCReachesTerminalChild(t *testing.T) {
+	cleanNamespaces(t)
+	p, _ := startREPL(t)
+	p.line(`ns = netns.add("repl-term")`)
+	p.send(`r = ns:exec({"sh", "-c", "trap 'echo caught; exit 3' INT; while :; do sleep 0.05; done"}, {inherit = true}); print("after", r.code)` + "\r")
+	p.expect("print(\"after\", r.code)\n")
+	waitForPids(t, "repl-term")
+	time.Sleep(100 * time.Millisecond) // the trap is set
+	p.send("\x03")
+	p.expect("caught")
+	if out := p.expect("nssh> "); !strings.Contains(out, "after\t3") || strings.Contains(out, "interrupted") {
+		t.Errorf("Ctrl-C caught by the command: the chunk printed %q", out)
+	}
+
+	p.send(`ns:exec({"sleep", "30"}, {inherit = true}); print("ran on")` + "\r")
+	p.expect(`print("ran on")` + "\n")
+	waitForPids(t, "repl-term")
+	p.send("\x03")
+	if out := p.expect("nssh> "); !strings.Contains(out, "interrupted") || strings.Contains(out, "ran on") {
+		t.Errorf("Ctrl-C that killed the command: the chunk printed %q", out)
+	}
+	if out := p.line(`print("pids=" .. #ns:pids())`); !strings.Contains(out, "pids=0") {
+		t.Errorf("after Ctrl-C, the namespace still has processes: %q", out)
+	}
+}
+
 func waitForPids(t *testing.T, name string) {
 	t.Helper()
 	deadline := time.Now().Add(expectTimeout)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nssh/nssh/core"
 )
@@ -127,6 +128,39 @@ func TestRunnerSignals(t *testing.T) {
 			}
 			if pids, err := core.DefaultConfig().Pids("sig"); err != nil || len(pids) != 0 {
 				t.Errorf("after %v, processes left in the namespace: %v %v", sig, pids, err)
+			}
+		})
+	}
+}
+
+// TestRunnerCtrlCWithTerminalChild runs scripts on a pty and types Ctrl-C
+// while a command run with inherit=true has the terminal: a command that
+// catches it lets the script go on (exit 0); one that dies of it stops the
+// script (exit 130), as a shell script would.
+func TestRunnerCtrlCWithTerminalChild(t *testing.T) {
+	cleanNamespaces(t)
+	for _, tc := range []struct {
+		name, cmd string
+		want      int
+		out       string
+	}{
+		{"caught", `{"sh", "-c", "trap 'echo caught; exit 3' INT; while :; do sleep 0.05; done"}`, 0, "code\t3"},
+		{"killed", `{"sleep", "30"}`, 130, "interrupted by SIGINT"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			script := `local ns = netns.get("tty-" .. arg[1]) or netns.add("tty-" .. arg[1])
+local r = ns:exec(` + tc.cmd + `, {inherit = true})
+print("code", r.code)`
+			p := startPTY(t, nil, nssh(t), "-e", script, tc.name)
+			waitForPids(t, "tty-"+tc.name)
+			time.Sleep(100 * time.Millisecond) // the trap is set
+			p.send("\x03")
+			p.expect(tc.out)
+			if code := p.wait(); code != tc.want {
+				t.Errorf("exit status %d, want %d; output %q", code, tc.want, p.rest())
+			}
+			if pids, err := core.DefaultConfig().Pids("tty-" + tc.name); err != nil || len(pids) != 0 {
+				t.Errorf("processes left in the namespace: %v %v", pids, err)
 			}
 		})
 	}

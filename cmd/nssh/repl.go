@@ -114,8 +114,9 @@ func (r *repl) loop() int {
 	term := make(chan syscall.Signal, 1)
 	go func() {
 		for sig := range sigs {
-			r.interrupt() // Ctrl-C while a chunk or child runs
-			if n := sig.(syscall.Signal); n != syscall.SIGINT {
+			n := sig.(syscall.Signal)
+			r.interrupt(n) // Ctrl-C while a chunk or child runs
+			if n != syscall.SIGINT {
 				select {
 				case term <- n:
 				default:
@@ -220,11 +221,15 @@ func (r *repl) run(idle bool, f func()) (interrupted bool) {
 // interrupt handles SIGINT: it cancels the running evaluation or, between
 // Enter and the start of the evaluation, the one about to start. While
 // readline has the terminal, Ctrl-C is a key, so a SIGINT then came from
-// kill(1) and is ignored.
-func (r *repl) interrupt() {
+// kill(1) and is ignored. A command run with inherit=true has the Ctrl-C
+// too; the evaluation is then cancelled only if the command dies of it
+// (see luabind's Binding.Interrupt). SIGTERM and SIGHUP cancel at once.
+func (r *repl) interrupt(sig syscall.Signal) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
+	case r.cancel != nil && sig == syscall.SIGINT:
+		r.s.b.Interrupt(r.cancel)
 	case r.cancel != nil:
 		r.cancel()
 	case !r.raw:

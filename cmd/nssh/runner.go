@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
@@ -97,7 +98,7 @@ func runChunk(g globals, sc script, args []string, stdout, stderr io.Writer) int
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stop := stopOnSignals(cancel)
+	stop := stopOnSignals(cancel, s.b.Interrupt)
 	defer stop.release()
 	s.L.SetContext(ctx)
 
@@ -146,23 +147,36 @@ type signalStop struct {
 	done chan struct{}
 }
 
-// stopOnSignals routes SIGINT and SIGTERM to cancel. A second signal
-// while the script is being stopped ends the process at once.
-func stopOnSignals(cancel context.CancelFunc) *signalStop {
+// stopOnSignals routes SIGINT and SIGTERM to cancel. A SIGINT goes
+// through interrupt (luabind's Binding.Interrupt), which holds it back
+// while a command shares the terminal (inherit=true): that command got
+// the Ctrl-C too and decides. A second signal while the script is being
+// stopped ends the process at once.
+func stopOnSignals(cancel context.CancelFunc, interrupt func(func())) *signalStop {
 	s := &signalStop{ch: make(chan os.Signal, 2), got: make(chan syscall.Signal, 1), done: make(chan struct{})}
 	signal.Notify(s.ch, syscall.SIGINT, syscall.SIGTERM)
+	var mu sync.Mutex
+	var first syscall.Signal
+	stopWith := func(n syscall.Signal) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first != 0 {
+			os.Exit(128 + int(n))
+		}
+		first = n
+		s.got <- n
+		cancel()
+	}
 	go func() {
-		var first syscall.Signal
 		for {
 			select {
 			case sig := <-s.ch:
 				n := sig.(syscall.Signal)
-				if first != 0 {
-					os.Exit(128 + int(n))
+				if n == syscall.SIGINT {
+					interrupt(func() { stopWith(n) })
+				} else {
+					stopWith(n)
 				}
-				first = n
-				s.got <- n
-				cancel()
 			case <-s.done:
 				return
 			}
