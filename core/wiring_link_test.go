@@ -189,7 +189,7 @@ func TestHandleAfterDeleteFailsSafely(t *testing.T) {
 // queue usually wins the race anyway; the window opens when something
 // else holds the RTNL lock for long (namespaces torn down in bulk by a
 // parallel test run made a lab check fail that way), and then this test
-// guards the wait.
+// guards the wait. TestUnsettledPort pins down the decision itself.
 func TestWaitLinksSettled(t *testing.T) {
 	auditThreads(t)
 	sw := newNS(t)
