@@ -136,8 +136,8 @@ func (b *Binding) nameOf(fn *lua.LFunction) string {
 	}
 	look(b.mod, "netns.")
 	look(b.methods, "ns:")
-	if found == "" && b.fnames[fn] == "help" {
-		found = "help"
+	if n := b.fnames[fn]; found == "" && (n == "help" || strings.Contains(n, ".")) {
+		found = n // help, or a function of another module ("json.encode")
 	}
 	return found
 }

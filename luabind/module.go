@@ -63,6 +63,7 @@ func (b *Binding) Open(L *lua.LState) {
 		methods.RawSetString(name, b.newFunction(L, name, f))
 	}
 	openNamespaceType(L, methods)
+	b.fnames = map[*lua.LFunction]string{} // extensions may name functions of their own modules
 	for _, ext := range registeredExtensions() {
 		ext(b, L, mod, methods)
 	}
@@ -73,7 +74,6 @@ func (b *Binding) Open(L *lua.LState) {
 			b.methodOnly[lua.LVAsString(k)] = true
 		}
 	})
-	b.fnames = map[*lua.LFunction]string{}
 	for _, t := range []*lua.LTable{methods, mod} {
 		t.ForEach(func(k, v lua.LValue) {
 			if f, ok := v.(*lua.LFunction); ok {
