@@ -139,6 +139,8 @@ func scopeName(s int) string {
 		return "link"
 	case netlink.SCOPE_HOST:
 		return "host"
+	case netlink.SCOPE_NOWHERE:
+		return "nowhere"
 	}
 	return fmt.Sprint(s)
 }

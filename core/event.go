@@ -1,5 +1,7 @@
 package core
 
+import "time"
+
 // Event is a change seen by a watcher, as a plain Go value; front ends
 // (Lua, the CLI) convert it.
 //
@@ -10,9 +12,12 @@ package core
 //     namespace Netns; Action is "new" or "del" and Attrs holds the
 //     kind's fields (link: name, index, up; addr: dev, addr; route: dst,
 //     via, dev).
+//
+// Time is when the watcher saw the change (a monotonic reading).
 type Event struct {
 	Kind   string
 	Netns  string
 	Action string
 	Attrs  map[string]any
+	Time   time.Time
 }

@@ -41,18 +41,31 @@ func addrItem(index int, prefix netip.Prefix, dev string) nlItem {
 	return nlItem{key: key, sig: key, attrs: map[string]any{"dev": dev, "addr": prefix.String()}}
 }
 
-// routeItem converts a route to its event form (Route's fields; via and
-// dev absent when empty).
+// routeItem converts a route to its event form (Route's fields; via, dev
+// and nexthops absent when empty). A multipath route is one item whose
+// nexthops may change.
 func routeItem(family int, r Route, oif int) nlItem {
 	key := fmt.Sprintf("%d|%d|%s|%s|%d|%d", family, r.Table, r.Dst, r.Via, oif, r.Metric)
-	attrs := map[string]any{"dst": r.Dst, "metric": r.Metric, "table": r.Table}
+	attrs := map[string]any{"dst": r.Dst, "metric": r.Metric, "table": r.Table,
+		"proto": r.Proto, "scope": r.Scope}
 	if r.Via != "" {
 		attrs["via"] = r.Via
 	}
 	if r.Dev != "" {
 		attrs["dev"] = r.Dev
 	}
-	return nlItem{key: key, sig: key, attrs: attrs}
+	if len(r.Nexthops) > 0 {
+		nhs := make([]map[string]any, len(r.Nexthops))
+		for i, nh := range r.Nexthops {
+			nhs[i] = map[string]any{"dev": nh.Dev, "weight": nh.Weight}
+			if nh.Via != "" {
+				nhs[i]["via"] = nh.Via
+			}
+		}
+		attrs["nexthops"] = nhs
+	}
+	sig := key + "|" + r.Proto + "|" + r.Scope + "|" + nexthopsText(r.Nexthops)
+	return nlItem{key: key, sig: sig, attrs: attrs}
 }
 
 // parseLinkMsg decodes an RTM_NEWLINK/RTM_DELLINK notification.
@@ -100,7 +113,16 @@ type rawRoute struct {
 	family int
 	skip   bool // local table or a cached clone: not reported, as in Routes
 	oif    int
+	nh     []rawNexthop // multipath: paths with unresolved links
 	route  Route
+}
+
+// resolve names the route's output link and its nexthops' links.
+func (rr rawRoute) resolve(name func(int) string) Route {
+	r := rr.route
+	r.Dev = name(rr.oif)
+	r.Nexthops = resolveNexthops(rr.nh, name)
+	return r
 }
 
 // parseRouteMsg decodes an RTM_NEWROUTE/RTM_DELROUTE notification.
@@ -115,6 +137,8 @@ func parseRouteMsg(m syscall.NetlinkMessage) (rawRoute, error) {
 	}
 	rr := rawRoute{family: int(msg.Family)}
 	rr.route.Table = int(msg.Table)
+	rr.route.Proto = protoName(int(msg.Protocol))
+	rr.route.Scope = scopeName(int(msg.Scope))
 	var dst, gw []byte
 	for _, a := range attrs {
 		switch a.Attr.Type {
@@ -128,6 +152,10 @@ func parseRouteMsg(m syscall.NetlinkMessage) (rawRoute, error) {
 			rr.route.Metric = int(binary.NativeEndian.Uint32(a.Value))
 		case unix.RTA_TABLE:
 			rr.route.Table = int(binary.NativeEndian.Uint32(a.Value))
+		case unix.RTA_MULTIPATH:
+			if rr.nh, err = parseMultipath(a.Value); err != nil {
+				return rawRoute{}, err
+			}
 		}
 	}
 	rr.skip = rr.route.Table == unix.RT_TABLE_LOCAL || msg.Flags&unix.RTM_F_CLONED != 0
@@ -149,8 +177,9 @@ func routeDst(dst []byte, bits int) string {
 
 // nlRouteRaw converts a dumped netlink.Route into the raw form.
 func nlRouteRaw(r netlink.Route) rawRoute {
-	rr := rawRoute{family: r.Family, oif: r.LinkIndex}
-	rr.route = Route{Metric: r.Priority, Table: r.Table, Dst: "default"}
+	rr := rawRoute{family: r.Family, oif: r.LinkIndex, nh: nlNexthops(r.MultiPath)}
+	rr.route = Route{Metric: r.Priority, Table: r.Table, Dst: "default",
+		Proto: protoName(int(r.Protocol)), Scope: scopeName(int(r.Scope))}
 	if r.Dst != nil {
 		ones, _ := r.Dst.Mask.Size()
 		rr.route.Dst = routeDst(r.Dst.IP, ones)

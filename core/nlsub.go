@@ -1,6 +1,8 @@
 package core
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"fmt"
@@ -196,7 +198,7 @@ func (s *nlSub) resync() bool {
 }
 
 func (s *nlSub) event(action string, it nlItem) Event {
-	return Event{Kind: s.kind, Netns: s.ns.Name, Action: action, Attrs: it.attrs}
+	return Event{Kind: s.kind, Netns: s.ns.Name, Action: action, Attrs: it.attrs, Time: time.Now()}
 }
 
 // handle applies one notification and reports it when it changes what was
@@ -259,8 +261,7 @@ func (s *nlSub) decode(m syscall.NetlinkMessage, del bool) (nlItem, bool) {
 		if old, ok := s.state[it.key]; ok {
 			return old, true
 		}
-		rr.route.Dev = s.linkName(rr.oif)
-		return routeItem(rr.family, rr.route, rr.oif), true
+		return routeItem(rr.family, rr.resolve(s.linkName), rr.oif), true
 	}
 	return nlItem{}, false
 }
@@ -335,8 +336,7 @@ func (s *nlSub) snapshot() (map[string]nlItem, error) {
 			if rr.skip {
 				continue
 			}
-			rr.route.Dev = names[rr.oif]
-			it := routeItem(rr.family, rr.route, rr.oif)
+			it := routeItem(rr.family, rr.resolve(func(i int) string { return names[i] }), rr.oif)
 			out[it.key] = it
 		}
 	}

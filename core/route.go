@@ -19,6 +19,11 @@ type Route struct {
 	Dev    string // output link, "" to let the kernel pick it from Via
 	Metric int    // priority; 0: kernel default
 	Table  int    // 0: main (254)
+
+	// Set by Routes (and in route events), ignored by RouteAdd/RouteDel:
+	Proto    string    // who made it, as ip names it: "kernel", "boot", "static", "bird", ...
+	Scope    string    // "global", "link", "host", ...
+	Nexthops []Nexthop // the paths of a multipath route (Via and Dev are then "")
 }
 
 // toNetlink validates r and resolves it into a netlink.Route.
@@ -176,7 +181,9 @@ func tableRank(t int) int {
 }
 
 func toRoute(r netlink.Route, names map[int]string) Route {
-	out := Route{Dst: "default", Dev: names[r.LinkIndex], Metric: r.Priority, Table: r.Table}
+	out := Route{Dst: "default", Dev: names[r.LinkIndex], Metric: r.Priority, Table: r.Table,
+		Proto: protoName(int(r.Protocol)), Scope: scopeName(int(r.Scope)),
+		Nexthops: resolveNexthops(nlNexthops(r.MultiPath), func(i int) string { return names[i] })}
 	if r.Dst != nil {
 		if ones, _ := r.Dst.Mask.Size(); ones != 0 || !r.Dst.IP.IsUnspecified() {
 			ip, _ := netip.AddrFromSlice(r.Dst.IP)

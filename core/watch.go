@@ -380,5 +380,5 @@ func (w *watcher) rescan() {
 }
 
 func (w *watcher) emit(kind, name string) {
-	w.out = append(w.out, Event{Kind: kind, Netns: name})
+	w.out = append(w.out, Event{Kind: kind, Netns: name, Time: time.Now()})
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"io"
 	"sync"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -26,6 +27,8 @@ type Binding struct {
 
 	outMu       sync.Mutex
 	out, errOut io.Writer
+
+	start time.Time // when the binding (the script) started: events' time is relative to it
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -48,7 +51,7 @@ func New(cfg core.Config, out, errOut io.Writer) *Binding {
 		errOut = io.Discard
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &Binding{cfg: cfg, out: out, errOut: errOut, ctx: ctx, cancel: cancel}
+	b := &Binding{cfg: cfg, out: out, errOut: errOut, ctx: ctx, cancel: cancel, start: time.Now()}
 	b.ev = newEvents(b)
 	return b
 }

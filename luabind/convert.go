@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"fmt"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -23,13 +24,21 @@ func noticeLine(ev core.Event) string {
 }
 
 // eventTable converts an event: {event="add", name=} for add/del,
-// {event=, action=, ns=, ...attrs} for link/addr/route.
+// {event=, action=, ns=, ...attrs} for link/addr/route; every event has
+// time, in seconds since the binding (the script) started.
 func eventTable(L *lua.LState, ev core.Event) *lua.LTable {
-	t := L.CreateTable(0, 3+len(ev.Attrs))
+	t := L.CreateTable(0, 4+len(ev.Attrs))
 	for k, v := range ev.Attrs {
 		t.RawSetString(k, goToLua(L, v))
 	}
 	t.RawSetString("event", lua.LString(ev.Kind))
+	if b := bindingOf(L); b != nil {
+		at := ev.Time
+		if at.IsZero() {
+			at = time.Now()
+		}
+		t.RawSetString("time", lua.LNumber(at.Sub(b.start).Seconds()))
+	}
 	if ev.Kind == "add" || ev.Kind == "del" {
 		t.RawSetString("name", lua.LString(ev.Netns))
 		return t
@@ -66,6 +75,16 @@ func goToLua(L *lua.LState, v any) lua.LValue {
 		return lua.LNumber(v)
 	case []string:
 		return stringList(L, v)
+	case []map[string]any:
+		t := L.CreateTable(len(v), 0)
+		for _, m := range v {
+			e := L.CreateTable(0, len(m))
+			for k, x := range m {
+				e.RawSetString(k, goToLua(L, x))
+			}
+			t.Append(e)
+		}
+		return t
 	case fmt.Stringer:
 		return lua.LString(v.String())
 	}

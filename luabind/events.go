@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nssh/nssh/core"
 )
@@ -86,7 +87,7 @@ func (e *events) recordOwn(kind, name string) {
 	if _, ok := e.watchers[lifecycleKey]; ok || len(e.own) >= maxOwn {
 		return
 	}
-	e.own = append(e.own, core.Event{Kind: kind, Netns: name})
+	e.own = append(e.own, core.Event{Kind: kind, Netns: name, Time: time.Now()})
 }
 
 // start starts the watcher for key unless it runs already. open starts the
@@ -135,6 +136,9 @@ func (e *events) pump(ctx context.Context, w *watcher, ch <-chan core.Event) {
 		case ev, ok := <-ch:
 			if !ok {
 				return
+			}
+			if ev.Time.IsZero() {
+				ev.Time = time.Now()
 			}
 			select {
 			case e.queue <- queued{w: w, ev: ev}:

@@ -101,7 +101,9 @@ Calls fn(ev) for each event. Events:
                      ev = {event="add", name="blue"}
   "link"             ev = {event="link", action="new"|"del", ns=, name=, index=, up=}
   "addr"             ev = {event="addr", action=, ns=, dev=, addr=}
-  "route"            ev = {event="route", action=, ns=, dst=, via=, dev=}
+  "route"            ev = {event="route", action=, ns=, dst=, via=, dev=, metric=,
+                     table=, proto=, scope=, nexthops=} (nexthops: multipath)
+Every event has time: seconds (monotonic) since the script started.
 filter = {ns="r1"} limits to one namespace (for add/del: to that name).
 When on returns the watch is armed. Handlers run only on the Lua thread:
 between REPL prompts, or inside netns.wait() in scripts. An error in a

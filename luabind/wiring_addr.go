@@ -91,7 +91,8 @@ func (b *Binding) luaRouteDel(L *lua.LState) int {
 	return 0
 }
 
-// luaRoutes is ns:routes() -> { {dst=, via=, dev=, metric=, table=}, ... }.
+// luaRoutes is ns:routes() -> { {dst=, via=, dev=, metric=, table=,
+// proto=, scope=, nexthops=}, ... }.
 func (b *Binding) luaRoutes(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	noMoreArgs(L, 2)
@@ -101,8 +102,23 @@ func (b *Binding) luaRoutes(L *lua.LState) int {
 	}
 	t := L.CreateTable(len(routes), 0)
 	for _, r := range routes {
-		e := L.CreateTable(0, 5)
+		e := L.CreateTable(0, 8)
 		e.RawSetString("dst", lua.LString(r.Dst))
+		e.RawSetString("proto", lua.LString(r.Proto))
+		e.RawSetString("scope", lua.LString(r.Scope))
+		if len(r.Nexthops) > 0 {
+			nhs := L.CreateTable(len(r.Nexthops), 0)
+			for _, nh := range r.Nexthops {
+				n := L.CreateTable(0, 3)
+				if nh.Via != "" {
+					n.RawSetString("via", lua.LString(nh.Via))
+				}
+				n.RawSetString("dev", lua.LString(nh.Dev))
+				n.RawSetString("weight", lua.LNumber(nh.Weight))
+				nhs.Append(n)
+			}
+			e.RawSetString("nexthops", nhs)
+		}
 		if r.Via != "" {
 			e.RawSetString("via", lua.LString(r.Via))
 		}

@@ -72,9 +72,12 @@ Deletes the route matching the given fields (dst alone is enough).
 Equivalent to: ip -n ns route del DST ...
 Example: scripts/wire-route.lua`,
 
-	"ns:routes": `ns:routes() -> { {dst=, via=, dev=, metric=, table=}, ... }
+	"ns:routes": `ns:routes() -> { {dst=, via=, dev=, metric=, table=, proto=, scope=, nexthops=}, ... }
 Lists IPv4 then IPv6 routes of every table but local (main is 254). dst is
-"default" or a prefix; via and dev are nil when absent.
+"default" or a prefix; via and dev are nil when absent. proto says who made
+the route as ip names it ("kernel", "boot", "static", "bird", "ospf", or a
+number), scope is "global", "link", "host", ... A multipath route has no
+via/dev but nexthops = { {via=, dev=, weight=}, ... }.
 Equivalent to: ip -n ns route show table all (without table local)
 Example: scripts/wire-route.lua`,
 

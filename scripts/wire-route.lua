@@ -11,7 +11,7 @@ h:route_add { dst = "192.168.0.0/16", dev = "v0", metric = 100 }
 h:route_add { dst = "172.16.0.0/12", via = "10.0.0.253", table = 10 }
 for _, r in ipairs(h:routes()) do
   if not r.dst:find(":") then -- IPv4 only (IPv6 link-local routes come and go)
-    print(r.dst, r.via or "-", r.dev or "-", r.metric, r.table)
+    print(r.dst, r.via or "-", r.dev or "-", r.metric, r.table, r.proto, r.scope)
   end
 end
 
@@ -26,9 +26,9 @@ print(err.msg)
 
 netns.del_all()
 -- Output:
--- default	10.0.0.254	v0	0	254
--- 10.0.0.0/24	-	v0	0	254
--- 192.168.0.0/16	-	v0	100	254
--- 172.16.0.0/12	10.0.0.253	v0	0	10
+-- default	10.0.0.254	v0	0	254	boot	global
+-- 10.0.0.0/24	-	v0	0	254	kernel	link
+-- 192.168.0.0/16	-	v0	100	254	boot	link
+-- 172.16.0.0/12	10.0.0.253	v0	0	10	boot	global
 -- IPv4 routes left:	2
 -- destination "10.1.2.3/8" has host bits set (did you mean 10.0.0.0/8?)

@@ -178,6 +178,45 @@ function TestEvents(t)
   assert(addr.action == "new" and addr.ns == "a" and addr.dev == "eth0")
   local route = have(want_route)
   assert(route.action == "new" and route.ns == "b" and route.dev == "eth0" and route.via == nil)
+  assert(route.proto == "kernel" and route.scope == "link", route.proto .. " " .. route.scope)
+  local t0 = seen[1].time
+  for i, ev in ipairs(seen) do
+    assert(type(ev.time) == "number" and ev.time >= 0 and ev.time <= os.clock() + LIVENESS, "time of event " .. i)
+    assert(ev.time >= t0, "event times go forward")
+    t0 = ev.time
+  end
+  netns.del_all()
+end
+
+-- Multipath routes carry nexthops, in ns:routes() and in route events;
+-- proto tells who made a route.
+function TestMultipathRoutes(t)
+  local a, b, c = netns.add("a"), netns.add("b"), netns.add("c")
+  netns.veth(a, "eth0", b, "eth0", { up = true })
+  netns.veth(a, "eth1", c, "eth0", { up = true })
+  a:addr_add("eth0", "10.8.1.1/24")
+  a:addr_add("eth1", "10.8.2.1/24")
+  local got
+  netns.on("route", function(ev)
+    if ev.dst == "10.99.0.0/16" then got = ev; netns.stop() end
+  end, { ns = a })
+  a:exec("ip route add 10.99.0.0/16 proto static nexthop via 10.8.1.2 dev eth0 weight 2 nexthop via 10.8.2.2 dev eth1",
+    { check = true })
+  assert(netns.wait(LIVENESS), "route event")
+  local function check(r, what)
+    assert(r.proto == "static" and r.scope == "global" and r.via == nil and r.dev == nil, what)
+    assert(#r.nexthops == 2, what .. ": nexthops")
+    local n1, n2 = r.nexthops[1], r.nexthops[2]
+    assert(n1.via == "10.8.1.2" and n1.dev == "eth0" and n1.weight == 2, what .. ": nexthop 1")
+    assert(n2.via == "10.8.2.2" and n2.dev == "eth1" and n2.weight == 1, what .. ": nexthop 2")
+  end
+  check(got, "event")
+  local listed
+  for _, r in ipairs(a:routes()) do
+    if r.dst == "10.99.0.0/16" then listed = r end
+    if r.dst == "10.8.1.0/24" then assert(r.proto == "kernel" and r.scope == "link" and r.nexthops == nil) end
+  end
+  check(listed, "routes()")
   netns.del_all()
 end
 
