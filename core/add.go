@@ -122,11 +122,15 @@ func (c Config) removePlaceholder(path string) {
 	_ = unix.Unlink(path)
 }
 
-// PrepareRunDir creates the run dir and makes it a shared mount point
-// (binding it onto itself the first time), under an flock on the dir so
-// that parallel adds, ours or ip's, never stack self-binds.
+// PrepareRunDir checks the run dir (see CheckDir), creates it and makes
+// it a shared mount point (binding it onto itself the first time), under
+// an flock on the dir so that parallel adds, ours or ip's, never stack
+// self-binds.
 func (c Config) PrepareRunDir() error {
 	dir := c.RunDir
+	if err := CheckDir("run dir", dir); err != nil {
+		return err
+	}
 	if err := unix.Mkdir(dir, 0o755); err != nil && err != unix.EEXIST {
 		return opErr("add", "", err, "mkdir %s failed: %s", dir, Strerror(err))
 	}

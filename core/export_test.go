@@ -2,3 +2,11 @@ package core
 
 // WatchOverflows lets tests check that a kernel queue overflow happened.
 var WatchOverflows = &watchOverflows
+
+// SetGeteuid makes the file readers believe the process runs as uid; the
+// returned function restores the real one.
+func SetGeteuid(uid int) (restore func()) {
+	old := geteuid
+	geteuid = func() int { return uid }
+	return func() { geteuid = old }
+}

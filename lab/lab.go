@@ -125,7 +125,10 @@ func (l *Lab) Plan(ctx context.Context) ([]Change, error) {
 // brought up by this process and which namespaces it may create.
 func (l *Lab) beginUp() (*State, error) {
 	st, err := ReadState(l.cfg, l.spec.Name)
-	if errors.Is(err, fs.ErrNotExist) {
+	var corrupt *CorruptStateError
+	if errors.Is(err, fs.ErrNotExist) || errors.As(err, &corrupt) {
+		// An unusable state file is replaced (a symlink is replaced, not
+		// followed); the lab's namespaces are still known by their marker.
 		st, err = &State{Name: l.spec.Name}, nil
 	}
 	if err != nil {

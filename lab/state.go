@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nssh/nssh/core"
 )
@@ -46,43 +47,75 @@ func statePath(cfg core.Config, name string) string {
 	return filepath.Join(labsDir(cfg), name+".json")
 }
 
-// ReadState reads the state file of a lab; fs.ErrNotExist when there is none.
+// maxStateSize bounds a state file read (a lab of 100k nodes stays far
+// below it).
+const maxStateSize = 64 << 20
+
+// stateDir checks the state dir (see core.CheckDir), creating it with
+// mode 0755 first when create is set. A missing state dir passes.
+func stateDir(cfg core.Config, create bool) error {
+	if create {
+		if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
+			return fmt.Errorf("state dir: %w", err)
+		}
+	}
+	return core.CheckDir("state dir", cfg.StateDir)
+}
+
+// ReadState reads the state file of a lab; fs.ErrNotExist when there is
+// none. A symlink is never followed, and a state file that is not a
+// regular file owned by the current user is refused.
 func ReadState(cfg core.Config, name string) (*State, error) {
 	if !nameRE().MatchString(name) {
 		return nil, fmt.Errorf("lab name %q: %w", name, fs.ErrNotExist)
 	}
-	data, err := os.ReadFile(statePath(cfg, name))
-	if err != nil {
+	if err := stateDir(cfg, false); err != nil {
 		return nil, err
+	}
+	data, err := core.ReadFileIn(cfg.StateDir, filepath.Join("labs", name+".json"), maxStateSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, &CorruptStateError{Lab: name, Err: err}
 	}
 	var st State
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("state of lab %s: %w", name, err)
+		return nil, &CorruptStateError{Lab: name, Err: err}
 	}
 	if st.Name != name {
-		return nil, fmt.Errorf("state of lab %s: names lab %q", name, st.Name)
+		return nil, &CorruptStateError{Lab: name, Err: fmt.Errorf("names lab %q", st.Name)}
 	}
 	return &st, nil
 }
 
-// writeState replaces the state file atomically (write to a temporary
-// file named after this process, then rename).
+// CorruptStateError is a state file that exists but cannot be used: not
+// JSON, another lab's, a symlink, not a regular file, not the user's.
+// Up replaces it; Down and `nssh lab down` find the lab's namespaces by
+// their marker instead; List and GC report it and go on.
+type CorruptStateError struct {
+	Lab string
+	Err error
+}
+
+func (e *CorruptStateError) Error() string {
+	return fmt.Sprintf("state of lab %s: unreadable (%v)", e.Lab, e.Err)
+}
+
+func (e *CorruptStateError) Unwrap() error { return e.Err }
+
+// writeState replaces the state file atomically: a new file with an
+// unpredictable name, created without following symlinks, fsynced, then
+// renamed over NAME.json (see core.WriteFileIn).
 func writeState(cfg core.Config, st *State) error {
-	dir := labsDir(cfg)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("state dir: %w", err)
+	if err := stateDir(cfg, true); err != nil {
+		return err
 	}
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, fmt.Sprintf(".%s.%d.tmp", st.Name, os.Getpid()))
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write state: %w", err)
-	}
-	if err := os.Rename(tmp, statePath(cfg, st.Name)); err != nil {
-		os.Remove(tmp)
+	if err := core.WriteFileIn(cfg.StateDir, filepath.Join("labs", st.Name+".json"), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
 	return nil
@@ -91,7 +124,7 @@ func writeState(cfg core.Config, st *State) error {
 // removeState deletes the state file and, when they are empty, the labs
 // directory and the state directory, so that nothing of nssh is left.
 func removeState(cfg core.Config, name string) error {
-	if err := os.Remove(statePath(cfg, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := core.RemoveIn(cfg.StateDir, filepath.Join("labs", name+".json")); err != nil {
 		return fmt.Errorf("remove state: %w", err)
 	}
 	removeEmptyDirs(cfg)
@@ -101,13 +134,18 @@ func removeState(cfg core.Config, name string) error {
 // removeEmptyDirs removes the labs directory and the state directory when
 // they are empty (rmdir fails harmlessly otherwise).
 func removeEmptyDirs(cfg core.Config) {
-	os.Remove(labsDir(cfg))
+	if fi, err := os.Lstat(labsDir(cfg)); err == nil && fi.IsDir() {
+		os.Remove(labsDir(cfg)) // fails unless empty
+	}
 	os.Remove(cfg.StateDir)
 }
 
 // States lists the state files of all labs, sorted by name. Unreadable
 // files are returned as errors beside the good ones.
 func States(cfg core.Config) ([]*State, []error) {
+	if err := stateDir(cfg, false); err != nil {
+		return nil, []error{err}
+	}
 	ents, err := os.ReadDir(labsDir(cfg))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -175,26 +213,41 @@ func self() (int, uint64) {
 }
 
 // staleTemps removes temporary state files left by processes that died
-// while writing (".NAME.PID.tmp" with PID gone). It returns their names.
+// between creating and renaming them (".NAME.<random>.tmp", see
+// core.WriteFileIn) once they are older than a minute, and the
+// ".NAME.PID.tmp" files of older versions whose PID is gone. It returns
+// their names.
 func staleTemps(cfg core.Config) []string {
 	ents, _ := os.ReadDir(labsDir(cfg))
 	var out []string
 	for _, e := range ents {
 		n := e.Name()
-		if !strings.HasPrefix(n, ".") || !strings.HasSuffix(n, ".tmp") {
+		if !staleTemp(e) {
 			continue
 		}
-		parts := strings.Split(strings.TrimSuffix(n, ".tmp"), ".")
-		pid, err := strconv.Atoi(parts[len(parts)-1])
-		if err != nil {
-			continue
-		}
-		if _, err := procStart(pid); err == nil {
-			continue
-		}
-		if os.Remove(filepath.Join(labsDir(cfg), n)) == nil {
+		if core.RemoveIn(cfg.StateDir, filepath.Join("labs", n)) == nil {
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// staleTemp reports whether e is a temporary state file whose writer is
+// surely done with it.
+func staleTemp(e fs.DirEntry) bool {
+	n := e.Name()
+	if core.IsTempName(n) {
+		fi, err := e.Info()
+		return err == nil && time.Since(fi.ModTime()) > time.Minute
+	}
+	if !strings.HasPrefix(n, ".") || !strings.HasSuffix(n, ".tmp") {
+		return false
+	}
+	parts := strings.Split(strings.TrimSuffix(n, ".tmp"), ".")
+	pid, err := strconv.Atoi(parts[len(parts)-1])
+	if err != nil {
+		return false
+	}
+	_, err = procStart(pid)
+	return err != nil
 }

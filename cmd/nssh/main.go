@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/nssh/nssh/core"
@@ -48,16 +47,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return 2
 			}
 			g2.verbose = g2.verbose || g.verbose
+			if !dirsSafe(g2.cfg, stderr) {
+				return 1
+			}
 			if rest[0] == "lab" {
 				return runLab(g2, sub, stdout, stderr)
 			}
 			return runGC(g2, sub, stdout, stderr)
 		}
+	}
+	if !dirsSafe(g.cfg, stderr) {
+		return 1
+	}
+	if len(rest) > 0 {
 		if isNetnsCommand(rest) {
 			return runNetns(g.cfg, rest, stdout, stderr)
 		}
 	}
 	return runLua(g, rest, stdin, stdout, stderr)
+}
+
+// dirsSafe refuses directories that other users could change (see
+// core.CheckDir), saying which and how to fix it.
+func dirsSafe(cfg core.Config, stderr io.Writer) bool {
+	if err := cfg.CheckDirs(); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "nssh: %s\n", line)
+		}
+		return false
+	}
+	return true
 }
 
 // parseGlobalsAnywhere is parseGlobals for commands without positional
@@ -123,8 +142,9 @@ func parseGlobals(args []string) (globals, []string, error) {
 		*dst = val
 		args = args[1:]
 	}
-	if rel, err := filepath.Rel(g.cfg.RunDir, g.cfg.StateDir); err == nil && !strings.HasPrefix(rel, "..") {
-		// ip netns list would show nssh's state as namespaces.
+	if core.Inside(g.cfg.StateDir, g.cfg.RunDir) {
+		// ip netns list would show nssh's state as namespaces. Symlinks
+		// are resolved first: a link into the run dir is inside it.
 		return g, nil, fmt.Errorf("the state dir %s must not be inside the run dir %s", g.cfg.StateDir, g.cfg.RunDir)
 	}
 	exportDirs(g.cfg)
