@@ -19,3 +19,10 @@ func SetProgressDelay(d time.Duration) (restore func()) {
 	progressDelay = d
 	return func() { progressDelay = old }
 }
+
+// SetAfterRound sets a function Converge calls after each round; the
+// returned function removes it.
+func SetAfterRound(f func(n int)) (restore func()) {
+	afterRound = f
+	return func() { afterRound = nil }
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"slices"
 	"sync"
 
@@ -52,6 +53,21 @@ type Lab struct {
 // ErrNotOwned is returned (wrapped) when a namespace or link that a lab
 // needs exists but was not made by that lab; nssh never touches it.
 var ErrNotOwned = errors.New("exists and is not owned by the lab")
+
+// ErrBusy is returned (wrapped in a *BusyError) by Up when another live
+// process owns the lab and the spec does not adopt it.
+var ErrBusy = errors.New("lab is owned by another process")
+
+// BusyError says which process owns a lab.
+type BusyError struct {
+	Lab string
+	Pid int
+}
+
+func (e *BusyError) Error() string { return fmt.Sprintf("lab %s is owned by pid %d", e.Lab, e.Pid) }
+
+// Unwrap makes errors.Is(err, ErrBusy) true.
+func (e *BusyError) Unwrap() error { return ErrBusy }
 
 // New validates spec and returns the lab. It touches nothing in the kernel.
 func New(cfg core.Config, spec Spec, opts Options) (*Lab, error) {
@@ -133,6 +149,9 @@ func (l *Lab) beginUp() (*State, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if st.Owner != os.Getpid() && !l.spec.Adopt && st.OwnerAlive() {
+		return nil, &BusyError{Lab: l.spec.Name, Pid: st.Owner}
 	}
 	st.State = StatePartial
 	st.Temp = l.spec.Temp

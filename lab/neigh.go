@@ -64,14 +64,15 @@ func (l *Lab) seedNeighbours(nss map[string]*core.Namespace, targets map[string]
 			}
 			ip := netip.MustParseAddr(addr)
 			srcEnd, ok := l.onLink(src, ip)
-			if !ok {
+			dstEnd, held := l.addrEnd(dst, ip)
+			if !ok || !held {
 				continue
 			}
 			s, err := info(srcEnd)
 			if err != nil {
 				return added, err
 			}
-			d, err := info(l.addrEnd(dst))
+			d, err := info(dstEnd)
 			if err != nil {
 				return added, err
 			}
@@ -119,17 +120,21 @@ func (l *Lab) onLink(node string, ip netip.Addr) (End, bool) {
 	return End{}, false
 }
 
-// addrEnd returns the end that holds the node's check address (the
-// first address of its first link end that has one).
-func (l *Lab) addrEnd(node string) End {
+// addrEnd returns the link end of node that holds the address ip.
+func (l *Lab) addrEnd(node string, ip netip.Addr) (End, bool) {
 	for _, ln := range l.spec.Links {
 		for i, e := range ln.Ends {
-			if e.Node == node && len(ln.Addrs[i]) > 0 {
-				return e
+			if e.Node != node {
+				continue
+			}
+			for _, p := range ln.Addrs[i] {
+				if p.Addr() == ip {
+					return e, true
+				}
 			}
 		}
 	}
-	return End{}
+	return End{}, false
 }
 
 func family(ip netip.Addr) int {

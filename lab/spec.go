@@ -33,6 +33,9 @@ type Spec struct {
 	Links  []Link
 	Routes map[string][]Route // by node name
 	Temp   bool               // removed when the owning process exits (see CleanupTemp)
+	// Adopt lets Up take over a lab that another live process owns (it
+	// raises ErrBusy otherwise).
+	Adopt bool
 }
 
 // Node is one namespace of the lab.
@@ -42,6 +45,9 @@ type Node struct {
 	// Bridge, when set, makes the node a switch: a bridge of that name is
 	// created in it and every link end on the node becomes its port.
 	Bridge string
+	// Addrs are addresses on devices that are not link ends: "lo", or a
+	// dummy link of that name (made by Up).
+	Addrs map[string][]netip.Prefix
 }
 
 // End is one end of a link: an interface Dev in the namespace of Node.
@@ -134,6 +140,19 @@ func (s *Spec) validateNode(name string, n Node) error {
 			return fmt.Errorf("lab %s: node %s: bridge: %w", s.Name, name, err)
 		}
 	}
+	for dev, ps := range n.Addrs {
+		if err := validDev(dev); err != nil {
+			return fmt.Errorf("lab %s: node %s: addrs: %w", s.Name, name, err)
+		}
+		if dev == n.Bridge {
+			return fmt.Errorf("lab %s: node %s: addrs: %s is the node's bridge", s.Name, name, dev)
+		}
+		for _, p := range ps {
+			if !p.IsValid() {
+				return fmt.Errorf("lab %s: node %s: addrs on %s: invalid address", s.Name, name, dev)
+			}
+		}
+	}
 	return nil
 }
 
@@ -149,7 +168,7 @@ func (s *Spec) validateLink(l Link, devs map[End]bool) error {
 		if err := validDev(e.Dev); err != nil {
 			return fmt.Errorf("%s: %w", e, err)
 		}
-		if e.Dev == "lo" || e.Dev == n.Bridge || devs[e] {
+		if _, own := n.Addrs[e.Dev]; e.Dev == "lo" || e.Dev == n.Bridge || own || devs[e] {
 			return fmt.Errorf("%s: interface used twice", e)
 		}
 		devs[e] = true

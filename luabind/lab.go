@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -138,23 +139,34 @@ func (b *Binding) luaLabDot(L *lua.LState) int {
 	return 1
 }
 
-// luaLabCheck is lab:check([{timeout=, parallel=, nodes=, arp=}]) -> matrix
-// { [src] = { [dst] = rtt_or_false } } keyed by node name (namespace names
-// index it too), printing as a grid like netns.pingall's.
+// luaLabCheck is lab:check([{timeout=, parallel=, nodes=, arp=, targets=,
+// until_full=}]) -> matrix { [src] = { [dst] = rtt_or_false } } keyed by
+// node name (namespace names index it too), printing as a grid like
+// netns.pingall's. With until_full, timeout is the time allowed to
+// converge (default 60 s) and the matrix's converged_after (also the
+// second result) is the seconds it took, nil when it did not converge.
 func (b *Binding) luaLabCheck(L *lua.LState) int {
 	l := checkLab(L)
-	opts := checkOptions(L, 2, "timeout", "parallel", "nodes", "arp")
+	opts := checkOptions(L, 2, "timeout", "parallel", "nodes", "arp", "targets", "until_full")
 	var co lab.CheckOptions
+	untilFull := optBool(L, 2, opts, "until_full")
+	within := 60 * time.Second
 	if v := optField(opts, "timeout"); v != lua.LNil {
-		co.Timeout = checkDuration(L, 2, v)
-		if co.Timeout == 0 {
+		d := checkDuration(L, 2, v)
+		if d == 0 {
 			argError(L, 2, "timeout must be > 0")
+		}
+		if untilFull {
+			within = d
+		} else {
+			co.Timeout = d
 		}
 	}
 	if v := optField(opts, "parallel"); v != lua.LNil {
 		co.Parallel = int(checkIntValue(L, 2, v, 1, 4096))
 	}
 	co.DynamicARP = optBool(L, 2, opts, "arp")
+	co.Targets = checkTargets(L, l, optField(opts, "targets"))
 	if v := optField(opts, "nodes"); v != lua.LNil {
 		t, ok := v.(*lua.LTable)
 		if !ok {
@@ -162,6 +174,9 @@ func (b *Binding) luaLabCheck(L *lua.LState) int {
 		}
 		co.Nodes = stringArray(L, 2, t, "nodes")
 		targets := l.Targets()
+		for n, a := range co.Targets {
+			targets[n] = a
+		}
 		for _, n := range co.Nodes {
 			if _, ok := targets[n]; !ok {
 				argError(L, 2, fmt.Sprintf("option \"nodes\": %q is not a node with an address", n))
@@ -170,14 +185,93 @@ func (b *Binding) luaLabCheck(L *lua.LState) int {
 	}
 	ctx, cancel := b.opContext(L)
 	defer cancel()
-	m, err := l.Check(ctx, co)
+	var m lab.Matrix
+	var after lua.LValue = lua.LNil
+	var err error
+	if untilFull {
+		var d time.Duration
+		var ok bool
+		m, d, ok, err = l.Converge(ctx, co, within)
+		if ok {
+			after = lua.LNumber(d.Seconds())
+		}
+	} else {
+		m, err = l.Check(ctx, co)
+	}
 	if err != nil {
 		raiseLabError(L, "lab:check", l, err)
 	}
 	t := pingMatrixTable(L, m)
 	aliasNamespaceNames(L, t, l.Name()+"-")
+	if untilFull {
+		setHiddenField(L, t, "converged_after", after)
+	}
 	L.Push(t)
+	if untilFull {
+		L.Push(after)
+		return 2
+	}
 	return 1
+}
+
+// checkTargets reads the targets option: a table node -> address, or
+// "lo" for each node's first address on lo. nil means the defaults.
+func checkTargets(L *lua.LState, l *lab.Lab, v lua.LValue) map[string]string {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return nil
+	case lua.LString:
+		if v != "lo" {
+			argError(L, 2, fmt.Sprintf("option \"targets\": \"lo\" or a table node -> address expected, got %q", string(v)))
+		}
+		lo := l.Loopbacks()
+		if len(lo) == 0 {
+			argError(L, 2, "option \"targets\": no node has an address on lo")
+		}
+		return lo
+	case *lua.LTable:
+		out := map[string]string{}
+		v.ForEach(func(k, a lua.LValue) {
+			ks, ok1 := k.(lua.LString)
+			as, ok2 := a.(lua.LString)
+			if !ok1 || !ok2 {
+				argError(L, 2, "option \"targets\": table of node name -> address strings expected")
+			}
+			out[string(ks)] = string(as)
+		})
+		return out
+	}
+	argError(L, 2, "option \"targets\": \"lo\" or a table node -> address expected, got "+v.Type().String())
+	return nil
+}
+
+// setHiddenField makes t.key return v through t's metatable, so that
+// pairs(t) still lists only the matrix rows.
+func setHiddenField(L *lua.LState, t *lua.LTable, key string, v lua.LValue) {
+	mt, ok := L.GetMetatable(t).(*lua.LTable)
+	if !ok {
+		mt = L.NewTable()
+		L.SetMetatable(t, mt)
+	}
+	prev := mt.RawGetString("__index")
+	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		if L.Get(2) == lua.LString(key) {
+			L.Push(v)
+			return 1
+		}
+		switch p := prev.(type) {
+		case *lua.LFunction:
+			L.Push(p)
+			L.Push(L.Get(1))
+			L.Push(L.Get(2))
+			L.Call(2, 1)
+		case *lua.LTable:
+			L.Push(L.GetField(p, lua.LVAsString(L.Get(2))))
+		default:
+			L.Push(lua.LNil)
+		}
+		return 1
+	}))
 }
 
 // changesTable converts changes to { {op=, kind=, name=, value=}, ... }.
@@ -204,12 +298,18 @@ func raiseLabError(L *lua.LState, op string, l *lab.Lab, err error) {
 	switch {
 	case errors.Is(err, lab.ErrNotOwned):
 		code = "EEXIST"
+	case errors.Is(err, lab.ErrBusy):
+		code = "EBUSY"
 	case code == "" && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
 		code = "EINTR"
 	case code == "":
 		code = "EIO"
 	}
-	msg := strings.TrimPrefix(err.Error(), "lab "+l.Name()+": ")
+	msg := err.Error()
+	var busy *lab.BusyError
+	if !errors.As(err, &busy) {
+		msg = strings.TrimPrefix(msg, "lab "+l.Name()+": ")
+	}
 	if code == "EPERM" {
 		msg += " (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)"
 	}

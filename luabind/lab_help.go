@@ -4,7 +4,7 @@ func init() { RegisterHelp(labHelp) }
 
 // labHelp is the reference of netns.lab and the lab methods (lab.go).
 var labHelp = map[string]string{
-	"netns.lab": `netns.lab{name=, nodes=, links=, routes=, temp=} -> lab
+	"netns.lab": `netns.lab{name=, nodes=, links=, routes=, temp=, adopt=} -> lab
 Describes a lab; nothing is created until lab:up(). Each node becomes the
 namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
   nodes  = { h1 = {}, r1 = { sysctl = { ["net.ipv4.ip_forward"] = 1 } },
@@ -15,6 +15,8 @@ namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
              -- { {...}, false } per end: delay, jitter, loss (%), rate ("10mbit")
   routes = { h1 = { { dst = "default", via = "10.0.1.1" } } }  -- dst, via, dev, metric
   temp   = true   -- removed when the script ends, fails, or gets SIGINT/SIGTERM
+  adopt  = true   -- take the lab over from another live process (else up()
+                  -- raises EBUSY "lab NAME is owned by pid N")
 Interface names longer than 15 bytes get a short kernel name and keep the
 long one as an altname. A bad description is an argument error.
 Methods: lab:up(), lab:plan(), lab:check([opts]), lab:dot(), lab:down(); lab.name.
@@ -36,16 +38,23 @@ Example: scripts/lab-up.lua`,
 The changes lab:up() would make now, changing nothing.
 Example: scripts/lab-plan.lua`,
 
-	"lab:check": `lab:check([{timeout=, parallel=, nodes=, arp=}]) -> { [src] = { [dst] = rtt_or_false } }
+	"lab:check": `lab:check([{timeout=, parallel=, nodes=, arp=, targets=, until_full=}]) -> matrix [, converged_after]
 Pings from every node that has an address to every other one, in parallel
 (Mininet's pingall); keys are node names, rtt in seconds, false when no
 reply. tostring() of the result draws a grid. Each node is pinged at the
-first address of its first link. timeout per ping (default 1s); parallel
-pings at once; nodes restricts the matrix to those nodes. On-link pairs get
-permanent neighbour entries for the duration of the check (removed after):
-the kernel's ARP table is shared by all namespaces and holds 1024 entries,
-fewer than 50 hosts need. arp=true resolves addresses with real ARP instead.
-Example: scripts/lab-check.lua`,
+first address of its first link (else its first address on lo); targets
+chooses: a table { node = "address" }, or "lo" for the loopbacks of a
+routed lab. timeout per ping (default 1s); parallel pings at once; nodes
+restricts the matrix to those nodes. On-link pairs get permanent neighbour
+entries for the duration of the check (removed after): the kernel's ARP
+table is shared by all namespaces and holds 1024 entries, fewer than 50
+hosts need. arp=true resolves addresses with real ARP instead.
+until_full=true repeats the check (the failed pairs, then every pair once
+more to confirm) until every pair answers: convergence. timeout is then the
+time allowed (default 60s); the matrix's converged_after, also the second
+result, is the seconds it took (0 when complete at once), nil when the
+time ran out (the matrix shows what still fails).
+Example: scripts/lab-check.lua, scripts/lab-loopbacks.lua, scripts/ospf-ring.lua`,
 
 	"lab:dot": `lab:dot() -> string
 The topology in the Graphviz language (nodes, switches as boxes, links

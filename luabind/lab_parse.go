@@ -25,7 +25,7 @@ func specErrorf(format string, args ...any) error { return labSpecError(fmt.Spri
 // parseLabSpec converts the table given to netns.lab into a lab.Spec.
 func parseLabSpec(t *lua.LTable) (lab.Spec, error) {
 	var s lab.Spec
-	if err := onlyKeys(t, "lab", "name", "nodes", "links", "routes", "temp"); err != nil {
+	if err := onlyKeys(t, "lab", "name", "nodes", "links", "routes", "temp", "adopt"); err != nil {
 		return s, err
 	}
 	name, ok := t.RawGetString("name").(lua.LString)
@@ -39,6 +39,13 @@ func parseLabSpec(t *lua.LTable) (lab.Spec, error) {
 		s.Temp = bool(v)
 	default:
 		return s, specErrorf("temp: boolean expected, got %s", v.Type())
+	}
+	switch v := t.RawGetString("adopt").(type) {
+	case *lua.LNilType:
+	case lua.LBool:
+		s.Adopt = bool(v)
+	default:
+		return s, specErrorf("adopt: boolean expected, got %s", v.Type())
 	}
 	var err error
 	if s.Nodes, err = parseNodes(t.RawGetString("nodes")); err != nil {
@@ -112,7 +119,10 @@ func parseNode(name string, v lua.LValue) (lab.Node, error) {
 	if !ok {
 		return n, specErrorf("nodes.%s: table expected, got %s", name, v.Type())
 	}
-	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge"); err != nil {
+	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs"); err != nil {
+		return n, err
+	}
+	if err := parseNodeParts(name, t, &n); err != nil {
 		return n, err
 	}
 	switch b := t.RawGetString("bridge").(type) {
