@@ -44,11 +44,17 @@ type ptySession struct {
 // environment.
 func startPTY(t *testing.T, env []string, bin string, args ...string) *ptySession {
 	t.Helper()
+	return startPTYSize(t, 200, env, bin, args...)
+}
+
+// startPTYSize is startPTY on a pty of cols columns and 50 rows.
+func startPTYSize(t *testing.T, cols uint16, env []string, bin string, args ...string) *ptySession {
+	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Fatalf("open pty: %v", err)
 	}
-	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 50, Cols: 200}); err != nil {
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 50, Cols: cols}); err != nil {
 		t.Fatal(err)
 	}
 	initial, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)

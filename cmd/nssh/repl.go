@@ -69,18 +69,21 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	r.comp = &completer{names: g.cfg.Names}
 	// Our own cancelable stdin: readline v1.5.1's Close does not cancel the
 	// one it makes itself and then waits forever for its reader.
-	r.stdin = readline.NewCancelableStdin(stdin)
+	r.stdin = readline.NewCancelableStdin(nulFilter{stdin})
 	r.rl, err = readline.NewEx(&readline.Config{
-		Stdin:             r.stdin,
-		Prompt:            prompt,
-		HistoryFile:       historyFile(),
-		HistorySearchFold: true,
-		AutoComplete:      r.comp,
-		InterruptPrompt:   "^C",
-		FuncMakeRaw:       r.makeRaw,
-		FuncExitRaw:       r.exitRaw,
-		Stdout:            stdout,
-		Stderr:            stderr,
+		Stdin:               r.stdin,
+		Prompt:              prompt,
+		HistoryFile:         historyFile(),
+		HistorySearchFold:   true,
+		AutoComplete:        r.comp,
+		InterruptPrompt:     "^C",
+		FuncMakeRaw:         r.makeRaw,
+		FuncExitRaw:         r.exitRaw,
+		FuncGetWidth:        r.screenWidth,
+		FuncFilterInputRune: r.filterKey,
+		Listener:            readline.FuncListener(cursorGuard),
+		Stdout:              stdout,
+		Stderr:              stderr,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "nssh: readline: %v\n", err)
@@ -267,12 +270,14 @@ func (r *repl) exitRaw() error {
 }
 
 // restoreTerminal puts the terminal back in its starting state and closes
-// readline (Ctrl-D, os.exit, SIGTERM/SIGHUP).
+// readline (Ctrl-D, os.exit, SIGTERM/SIGHUP). It does not wait for
+// readline's Close: in v1.5.1 that waits for its terminal reader, which
+// can be blocked for good handing a key to a key loop that ended; the
+// process exits right after this anyway.
 func (r *repl) restoreTerminal() {
 	readline.Restore(r.fd, r.saved)
 	r.stdin.Close()
-	r.rl.Close()
-	readline.Restore(r.fd, r.saved)
+	go r.rl.Close()
 }
 
 // switchWriter forwards writes to a writer that can be changed.
