@@ -103,7 +103,7 @@ func TestIdentifyAndPids(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Wait()
+	defer p.Wait(context.Background())
 	defer p.Signal(unix.SIGKILL)
 	pids, err := c.Pids(name)
 	if err != nil || !slices.Contains(pids, p.Pid()) {

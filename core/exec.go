@@ -1,8 +1,6 @@
 package core
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +9,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -53,101 +50,101 @@ func reportHelperFailure(kind string, err error, text string) {
 	unix.Write(4, []byte(msg))
 }
 
-// ExecOptions configures Run. Nil streams mean /dev/null (stdin) or
-// discard; Env nil means this process's environment.
-type ExecOptions struct {
-	Stdin          io.Reader
-	Input          []byte // when set, the child's stdin (overrides Stdin)
-	Stdout, Stderr io.Writer
-	Env            []string
-	// Setpgid puts the child in its own process group (no terminal
-	// signals); the default shares ours, like a shell's foreground job.
-	Setpgid bool
-	// Timeout, when positive, kills the command (SIGKILL) that long after
-	// it started; Run and ExecAll apply it to each command.
-	Timeout time.Duration
-	// ViaHelper does the namespace setup in a re-executed copy of this
-	// binary (fd 3 = the namespace) instead of on a throw-away thread.
-	// It costs a Go runtime start-up (~3 ms instead of ~1 ms) but no thread
-	// of this process ever changes namespace.
-	ViaHelper bool
+// launchSpec is what launch gives the child besides its command.
+type launchSpec struct {
+	files     [3]*os.File
+	env       []string
+	dir       string
+	attr      *syscall.SysProcAttr
+	warn      func(text string) // ip's warnings of the setup (failed /etc binds)
+	viaHelper bool
 }
 
-// Result is how a command ended. Signal is non-zero when it was killed.
-type Result struct {
-	Code     int
-	Signal   int
-	Duration time.Duration
-}
-
-// Start starts argv inside the namespace NAME with the environment `ip
-// netns exec` gives (see switchForExec) and returns once the command itself
-// is running, or failed to start: an *OpError for the namespace setup, an
-// *ExecError for the exec. ctx cancellation kills the command (SIGKILL).
+// launch starts argv inside ns with the setup of `ip netns exec` (see
+// switchForExec) and fills in p's command, pid and start time. It returns
+// once the command itself runs, or failed to start: an *OpError for the
+// namespace (ErrNamespaceGone when ns's name now refers to another one),
+// an *ExecError for the exec.
 //
-// By default the setup runs on a throw-away OS thread: a goroutine locks
-// its thread, switches it, forks the command from it and exits still
-// locked, so the Go runtime destroys the thread instead of reusing it.
-func (c Config) Start(ctx context.Context, name string, argv []string, opts ExecOptions) (*Process, error) {
+// The setup runs on a throw-away OS thread: a goroutine locks its thread,
+// switches it, forks the command from it and exits still locked, so the Go
+// runtime destroys the thread instead of reusing it. With viaHelper it
+// runs in a re-executed copy of this binary instead.
+func (ns *Namespace) launch(p *Process, argv []string, spec launchSpec) error {
 	if len(argv) == 0 {
-		return nil, &OpError{Op: "exec", Name: name, Err: unix.EINVAL, Text: "No command specified"}
+		return &OpError{Op: "exec", Name: ns.Name, Err: unix.EINVAL, Text: "No command specified"}
 	}
-	if opts.ViaHelper {
-		return c.startViaHelper(ctx, name, argv, opts)
-	}
-	fd, err := c.OpenFd(name)
+	fd, err := ns.openChecked()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if opts.Stderr != nil {
-		c.Warn = func(text string) { fmt.Fprintln(opts.Stderr, text) }
+	if spec.viaHelper {
+		return ns.launchViaHelper(p, fd, argv, spec)
 	}
-	type started struct {
-		p   *Process
-		err error
-	}
-	done := make(chan started, 1)
+	cfg := Config{EtcDir: ns.etcDir, Warn: spec.warn}
+	done := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: see above
 		defer unix.Close(fd)
-		if err := c.switchForExec(fd, name); err != nil {
-			done <- started{err: err}
+		if err := cfg.switchForExec(fd, ns.Name); err != nil {
+			done <- err
 			return
 		}
 		path, err := findExecutable(argv[0])
 		if err != nil {
-			done <- started{err: &ExecError{Cmd: argv[0], Err: err}}
+			done <- &ExecError{Cmd: argv[0], Err: err}
 			return
 		}
-		cmd := newCmd(ctx, path, argv, opts)
-		start := time.Now()
+		cmd := spec.command(path, argv)
+		p.start = time.Now()
 		err = cmd.Start()
 		if Errno(err) == unix.ENOEXEC { // no #! line: run it with /bin/sh, as execvp does
-			cmd = newCmd(ctx, "/bin/sh", append([]string{"/bin/sh", path}, argv[1:]...), opts)
+			cmd = spec.command("/bin/sh", append([]string{"/bin/sh", path}, argv[1:]...))
 			err = cmd.Start()
 		}
 		if err != nil {
-			done <- started{err: &ExecError{Cmd: argv[0], Err: errnoOf(err)}}
+			done <- &ExecError{Cmd: argv[0], Err: errnoOf(err)}
 			return
 		}
-		done <- started{p: &Process{cmd: cmd, start: start}}
+		p.cmd, p.pid = cmd, cmd.Process.Pid
+		done <- nil
 	}()
-	r := <-done
-	return r.p, r.err
+	return <-done
 }
 
-func newCmd(ctx context.Context, path string, argv []string, opts ExecOptions) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, path)
-	cmd.Args = argv
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = opts.Stdin, opts.Stdout, opts.Stderr
-	if opts.Input != nil {
-		cmd.Stdin = bytes.NewReader(opts.Input)
-	}
-	cmd.Env = opts.Env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: opts.Setpgid}
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
-	cmd.WaitDelay = time.Second
+// command builds the exec.Cmd: files only (no copying goroutines), so its
+// Wait returns when the process exits.
+func (spec launchSpec) command(path string, argv []string) *exec.Cmd {
+	cmd := &exec.Cmd{Path: path, Args: argv, Env: spec.env, Dir: spec.dir, SysProcAttr: spec.attr}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = spec.files[0], spec.files[1], spec.files[2]
 	return cmd
+}
+
+// launchViaHelper is launch with the setup done by a re-executed helper
+// (fd 3 = the namespace, fd 4 = its error pipe).
+func (ns *Namespace) launchViaHelper(p *Process, fd int, argv []string, spec launchSpec) error {
+	nsFile := os.NewFile(uintptr(fd), ns.Path)
+	defer nsFile.Close()
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return &OpError{Op: "exec", Name: ns.Name, Err: err}
+	}
+	defer errR.Close()
+	cmd := spec.command("/proc/self/exe", append([]string{execHelperArg0, ns.Name, ns.etcDir, "--"}, argv...))
+	cmd.ExtraFiles = []*os.File{nsFile, errW}
+	p.start = time.Now()
+	err = cmd.Start()
+	errW.Close()
+	if err != nil {
+		return &OpError{Op: "exec", Name: ns.Name, Err: err, Text: err.Error()}
+	}
+	report, _ := io.ReadAll(errR)
+	if len(report) > 0 {
+		cmd.Wait()
+		return decodeHelperFailure(ns.Name, argv[0], string(report))
+	}
+	p.cmd, p.pid = cmd, cmd.Process.Pid
+	return nil
 }
 
 // findExecutable resolves file like glibc's execvp: as given when it
@@ -190,36 +187,6 @@ func findExecutable(file string) (string, error) {
 	return "", unix.ENOENT
 }
 
-// startViaHelper is Start with the setup done by a re-executed helper.
-func (c Config) startViaHelper(ctx context.Context, name string, argv []string, opts ExecOptions) (*Process, error) {
-	fd, err := c.OpenFd(name)
-	if err != nil {
-		return nil, err
-	}
-	nsFile := os.NewFile(uintptr(fd), c.Path(name))
-	defer nsFile.Close()
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		return nil, &OpError{Op: "exec", Name: name, Err: err}
-	}
-	defer errR.Close()
-	cmd := newCmd(ctx, "/proc/self/exe", append([]string{execHelperArg0, name, c.EtcDir, "--"}, argv...), opts)
-	cmd.ExtraFiles = []*os.File{nsFile, errW}
-	start := time.Now()
-	err = cmd.Start()
-	errW.Close()
-	if err != nil {
-		return nil, &OpError{Op: "exec", Name: name, Err: err, Text: err.Error()}
-	}
-	report, _ := io.ReadAll(errR)
-	p := &Process{cmd: cmd, start: start}
-	if len(report) > 0 {
-		p.Wait()
-		return nil, decodeHelperFailure(name, argv[0], string(report))
-	}
-	return p, nil
-}
-
 func decodeHelperFailure(name, cmd, report string) error {
 	parts := strings.SplitN(report, " ", 3)
 	if len(parts) < 3 {
@@ -231,118 +198,4 @@ func decodeHelperFailure(name, cmd, report string) error {
 		return &ExecError{Cmd: cmd, Err: errno}
 	}
 	return &OpError{Op: "exec", Name: name, Err: errno, Text: parts[2]}
-}
-
-// Process is a command started by Start.
-type Process struct {
-	cmd   *exec.Cmd
-	start time.Time
-	once  sync.Once
-	res   Result
-	err   error
-}
-
-// Pid returns the command's process id.
-func (p *Process) Pid() int { return p.cmd.Process.Pid }
-
-// Signal sends sig to the command.
-func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
-
-// Wait waits for the command and returns how it ended. An error is returned
-// only when waiting itself failed (not for a non-zero exit).
-func (p *Process) Wait() (Result, error) {
-	p.once.Do(func() {
-		err := p.cmd.Wait()
-		p.res.Duration = time.Since(p.start)
-		ps := p.cmd.ProcessState
-		if ps == nil {
-			p.err = err
-			return
-		}
-		ws := ps.Sys().(syscall.WaitStatus)
-		switch {
-		case ws.Signaled():
-			p.res.Signal = int(ws.Signal())
-			p.res.Code = 128 + p.res.Signal
-		default:
-			p.res.Code = ws.ExitStatus()
-		}
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) && !errors.Is(err, exec.ErrWaitDelay) {
-			p.err = err
-		}
-	})
-	return p.res, p.err
-}
-
-// Output is the captured result of Run.
-type Output struct {
-	Result
-	Stdout, Stderr []byte
-}
-
-// Run runs argv inside NAME, waits, and captures stdout and stderr unless
-// opts names other writers.
-//
-// Equivalent to: `ip netns exec NAME CMD...`
-func (c Config) Run(ctx context.Context, name string, argv []string, opts ExecOptions) (Output, error) {
-	var out, errb bytes.Buffer
-	if opts.Stdout == nil {
-		opts.Stdout = &out
-	}
-	if opts.Stderr == nil {
-		opts.Stderr = &errb
-	}
-	if opts.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-	}
-	p, err := c.Start(ctx, name, argv, opts)
-	if err != nil {
-		return Output{}, err
-	}
-	res, err := p.Wait()
-	return Output{Result: res, Stdout: out.Bytes(), Stderr: errb.Bytes()}, err
-}
-
-// NamedOutput is one namespace's part of ExecAll.
-type NamedOutput struct {
-	Name string
-	Output
-	Err error
-}
-
-// ExecAll runs argv in each of names concurrently, at most parallel at a
-// time, and returns the results in the order of names. A failure in one
-// namespace does not stop the others; once ctx ends, names not started yet
-// get ctx's error. Give stdin as opts.Input (each child gets its own
-// copy); opts.Stdin and custom writers would be shared.
-//
-// Equivalent to: `ip -all netns exec CMD...` (which runs them one by one)
-func (c Config) ExecAll(ctx context.Context, names []string, argv []string, opts ExecOptions, parallel int) []NamedOutput {
-	out := make([]NamedOutput, len(names))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(max(parallel, 1), len(names)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				res, err := c.Run(ctx, names[i], argv, opts)
-				out[i] = NamedOutput{Name: names[i], Output: res, Err: err}
-			}
-		}()
-	}
-	for i, name := range names {
-		out[i].Name = name
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			out[i].Err = ctx.Err()
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	return out
 }

@@ -88,7 +88,7 @@ func (ns *Namespace) peerHandle(h *netlink.Handle, nsid int) *netlink.Handle {
 		if err != nil {
 			return nil
 		}
-		other := &Namespace{Name: name, Path: filepath.Join(filepath.Dir(ns.Path), name), Dev: st.Dev, Ino: st.Ino}
+		other := &Namespace{Name: name, Path: filepath.Join(filepath.Dir(ns.Path), name), Dev: st.Dev, Ino: st.Ino, etcDir: ns.etcDir}
 		ph, err := other.Handle()
 		if err != nil {
 			return nil

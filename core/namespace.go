@@ -14,6 +14,8 @@ type Namespace struct {
 	Path string
 	Dev  uint64
 	Ino  uint64
+
+	etcDir string // Config.EtcDir of the opener: what Exec binds over /etc
 }
 
 // Same reports whether a and b are the same kernel namespace.
@@ -39,7 +41,7 @@ func (c Config) Open(name string) (*Namespace, error) {
 	if err := unix.Fstat(fd, &st); err != nil {
 		return nil, &OpError{Op: "open", Name: name, Err: err}
 	}
-	return &Namespace{Name: name, Path: c.Path(name), Dev: st.Dev, Ino: st.Ino}, nil
+	return &Namespace{Name: name, Path: c.Path(name), Dev: st.Dev, Ino: st.Ino, etcDir: c.EtcDir}, nil
 }
 
 // OpenFd opens RunDir/NAME read-only and close-on-exec, and checks that it

@@ -93,7 +93,7 @@ func TestWiringSeenByIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Wait()
+	defer srv.Wait(context.Background())
 	defer srv.Signal(syscall.SIGKILL)
 	var got []byte
 	start := time.Now()

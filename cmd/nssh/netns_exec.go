@@ -62,7 +62,7 @@ func (c *netnsCLI) execAll(argv []string) int {
 			c.errorf("%s", ipText(err))
 			continue
 		}
-		res, err := p.Wait()
+		res, err := p.Wait(context.Background())
 		if err != nil || res.Signal != 0 {
 			return 1
 		}
