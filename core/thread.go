@@ -18,6 +18,9 @@ func init() {
 	if len(os.Args) > 0 && os.Args[0] == execHelperArg0 {
 		runExecHelper() // never returns
 	}
+	if len(os.Args) > 1 && os.Args[0] == sandboxInitArg0 {
+		runSandboxInit() // never returns
+	}
 }
 
 // InNetns runs fn on a locked OS thread after enter has switched that

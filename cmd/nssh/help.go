@@ -31,6 +31,21 @@ Global options:
   --state-dir DIR   nssh's own state, such as lab records
                     (env NSSH_STATE_DIR, default /run/nssh)
   -v                print a traceback with uncaught Lua errors
+  --rootless        run scripts, -e and the REPL in a private sandbox even
+                    with root (automatic without CAP_SYS_ADMIN; see below)
+  --no-sandbox      never use the sandbox (without root, operations then
+                    fail with EPERM)
+
+Running without root:
+  Scripts, -e, stdin chunks and the REPL started without CAP_SYS_ADMIN
+  re-execute themselves in a private sandbox: new user, mount, network
+  and PID namespaces with a private tmpfs on /run (run dir /run/netns,
+  state dir /run/nssh, etc dir /run/etc-netns). Everything nssh does works
+  there; commands started by exec see the sandbox's /run/netns. The
+  sandbox, its namespaces and every process started in it vanish when
+  nssh exits, however it exits. Host-wide settings (net.core.* limits,
+  nssh doctor --fix) need root on the host. netns, lab, gc and doctor
+  never use the sandbox: they work on the host's directories, as ip does.
 
 ip netns compatibility mode:
   nssh [-j [-p]] [-all] [-n NAME] netns ...  behaves like iproute2 6.1's

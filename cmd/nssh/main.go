@@ -21,8 +21,10 @@ func main() {
 
 // globals are the options that come before any mode.
 type globals struct {
-	cfg     core.Config
-	verbose bool // -v: tracebacks for uncaught Lua errors
+	cfg       core.Config
+	verbose   bool        // -v: tracebacks for uncaught Lua errors
+	sandbox   sandboxMode // --rootless, --no-sandbox
+	dirsGiven bool        // a --run-dir, --etc-dir or --state-dir option
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -40,6 +42,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "nssh %s\n", version)
 			return 0
 		case "lab", "gc":
+			if g.sandbox == sandboxForce {
+				return noSandboxFor(rest[0], stderr)
+			}
 			// Global options may also follow: nssh lab list --state-dir D.
 			g2, sub, err := parseGlobalsAnywhere(rest[1:])
 			if err != nil {
@@ -56,13 +61,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return runGC(g2, sub, stdout, stderr)
 		}
 	}
+	if len(rest) > 0 && isNetnsCommand(rest) {
+		if g.sandbox == sandboxForce {
+			return noSandboxFor("netns", stderr)
+		}
+		if !dirsSafe(g.cfg, stderr) {
+			return 1
+		}
+		return runNetns(g.cfg, rest, stdout, stderr)
+	}
+	// A sandbox uses its own private directories, not the host's.
+	if code, done := runSandboxed(g, stderr); done {
+		return code
+	}
 	if !dirsSafe(g.cfg, stderr) {
 		return 1
-	}
-	if len(rest) > 0 {
-		if isNetnsCommand(rest) {
-			return runNetns(g.cfg, rest, stdout, stderr)
-		}
 	}
 	return runLua(g, rest, stdin, stdout, stderr)
 }
@@ -77,6 +90,13 @@ func dirsSafe(cfg core.Config, stderr io.Writer) bool {
 		return false
 	}
 	return true
+}
+
+// noSandboxFor refuses --rootless for the modes that work on the host's
+// directories, as ip does.
+func noSandboxFor(mode string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "nssh: --rootless: nssh %s never runs in a sandbox (it works on the host's directories, as ip does)\nTry 'nssh --help'.\n", mode)
+	return 2
 }
 
 // parseGlobalsAnywhere is parseGlobals for commands without positional
@@ -120,8 +140,17 @@ func parseGlobals(args []string) (globals, []string, error) {
 	}
 	for len(args) > 0 {
 		a := args[0]
-		if a == "-v" {
+		switch a {
+		case "-v":
 			g.verbose = true
+			args = args[1:]
+			continue
+		case "--rootless", "--no-sandbox":
+			mode := map[string]sandboxMode{"--rootless": sandboxForce, "--no-sandbox": sandboxRefuse}[a]
+			if g.sandbox != sandboxAuto && g.sandbox != mode {
+				return g, nil, fmt.Errorf("options --rootless and --no-sandbox exclude each other")
+			}
+			g.sandbox = mode
 			args = args[1:]
 			continue
 		}
@@ -140,6 +169,7 @@ func parseGlobals(args []string) (globals, []string, error) {
 			return g, nil, fmt.Errorf("option %s needs a directory", key)
 		}
 		*dst = val
+		g.dirsGiven = true
 		args = args[1:]
 	}
 	if core.Inside(g.cfg.StateDir, g.cfg.RunDir) {

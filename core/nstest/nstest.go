@@ -10,21 +10,18 @@ package nstest
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"syscall"
 	"testing"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	_ "github.com/nssh/nssh/core" // locks the main thread in init
+	"github.com/nssh/nssh/core" // also locks the main thread in init
 )
 
 // sandboxEnv marks the re-executed test binary.
 const sandboxEnv = "NSSH_TEST_SANDBOX"
 
 // Root is the tmpfs that holds the sandbox's private directories.
-const Root = "/run"
+const Root = core.SandboxRoot
 
 // Main re-executes the test binary in fresh user+mount+network namespaces
 // (uid and gid 0 mapped to the caller's) and, inside, mounts tmpfs on /run
@@ -40,60 +37,18 @@ func Main(m *testing.M) {
 // Outside the sandbox it only waits for the re-executed copy.
 func Run(m *testing.M) int {
 	if os.Getenv(sandboxEnv) == "" {
-		return reexec()
+		code, err := core.RunSandboxed(core.SandboxOptions{Env: []string{sandboxEnv + "=1"}})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "nstest: %s\n", err.(*core.OpError).Text)
+			return 2
+		}
+		return code
 	}
-	if err := setup(); err != nil {
+	if err := core.SetupSandbox(); err != nil {
 		fmt.Fprintf(os.Stderr, "nstest: sandbox setup: %v\n", err)
 		return 2
 	}
 	return m.Run()
-}
-
-func reexec() int {
-	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
-	cmd.Args[0] = os.Args[0]
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), sandboxEnv+"=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET,
-		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
-		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
-		Pdeathsig:   syscall.SIGKILL,
-	}
-	if err := cmd.Run(); err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		fmt.Fprintf(os.Stderr, "nstest: cannot start the sandbox (user namespaces needed): %v\n", err)
-		return 2
-	}
-	return 0
-}
-
-func setup() error {
-	if err := unix.Mount("", "/", "none", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fmt.Errorf("make / private: %w", err)
-	}
-	if err := unix.Mount("nstest", Root, "tmpfs", 0, "mode=0755"); err != nil {
-		return fmt.Errorf("tmpfs on %s: %w", Root, err)
-	}
-	dirs := map[string]string{
-		"NSSH_RUN_DIR":   Root + "/netns",
-		"NSSH_ETC_DIR":   Root + "/etc-netns",
-		"NSSH_STATE_DIR": Root + "/nssh",
-	}
-	for env, dir := range dirs {
-		os.Setenv(env, dir)
-	}
-	if err := os.MkdirAll(Root+"/etc-netns", 0o755); err != nil {
-		return err
-	}
-	// Bring lo up: tests may connect within the sandbox netns too.
-	lo, err := netlink.LinkByName("lo")
-	if err != nil {
-		return err
-	}
-	return netlink.LinkSetUp(lo)
 }
 
 // InSandbox reports whether the test binary runs inside the sandbox.
