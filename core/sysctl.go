@@ -63,6 +63,10 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 	defer closeIfOpen(rfd)
 	defer closeIfOpen(wfd)
 	if err != nil {
+		if errors.Is(err, unix.ENOENT) && hostWideSysctl(key) {
+			err = fmt.Errorf("%s is host-wide, not per network namespace: it needs root on the host (see nssh doctor): %w", key, err)
+			return "", wireErr("sysctl", ns, err, err.Error())
+		}
 		if errors.Is(err, unix.ENOENT) {
 			err = fmt.Errorf("no sysctl %s: %w", key, err)
 			return "", wireErr("sysctl", ns, err, err.Error())
@@ -75,6 +79,22 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 		}
 	}
 	return readSysctl(ns, key, rfd)
+}
+
+// hostWideSysctl reports whether key is one of the network sysctls the
+// kernel keeps only in the host's initial network namespace (so a lab's
+// namespaces, and a sandbox, have no such file): the neighbour table
+// defaults and the packet-processing limits of net.core.
+func hostWideSysctl(key string) bool {
+	if strings.HasPrefix(key, "net.ipv4.neigh.default.") || strings.HasPrefix(key, "net.ipv6.neigh.default.") {
+		return true
+	}
+	switch strings.TrimPrefix(key, "net.core.") {
+	case "netdev_max_backlog", "netdev_budget", "netdev_budget_usecs", "dev_weight",
+		"default_qdisc", "busy_poll", "busy_read", "rps_sock_flow_entries", "flow_limit_table_len":
+		return true
+	}
+	return false
 }
 
 func readSysctl(ns *Namespace, key string, fd int) (string, error) {

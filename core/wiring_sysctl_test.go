@@ -38,6 +38,15 @@ func TestSysctlIsPerNamespace(t *testing.T) {
 	if _, err := a.Sysctl("net.ipv4.no_such_key", nil); !errors.Is(err, unix.ENOENT) {
 		t.Fatalf("missing key: %v", err)
 	}
+	for _, key := range []string{"net.core.netdev_max_backlog", "net.ipv4.neigh.default.gc_thresh3"} {
+		_, err := a.Sysctl(key, ptr("5000"))
+		if !errors.Is(err, unix.ENOENT) || !strings.Contains(err.Error(), "host-wide") || !strings.Contains(err.Error(), "needs root on the host") {
+			t.Fatalf("host-wide key %s: %v", key, err)
+		}
+	}
+	if _, err := a.Sysctl("net.core.no_such_key", nil); err == nil || strings.Contains(err.Error(), "host-wide") {
+		t.Fatalf("unknown net.core key: %v", err)
+	}
 	if _, err := a.Sysctl("net.ipv4.ip_forward", ptr("banana")); !errors.Is(err, unix.EINVAL) {
 		t.Fatalf("bad value: %v", err)
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env nssh
 --//timeout 60
 -- nssh demo: the tour of `ip netns` from the article nssh grew out of,
--- done the nssh way. Run it as root:
+-- done the nssh way. Run it as root, or as a normal user (nssh then runs
+-- it in a private sandbox that vanishes when it exits):
 --
 --   nssh scripts/demo.lua
 --

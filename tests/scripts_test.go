@@ -84,17 +84,7 @@ func TestScripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			spec, err := parseScript(string(src))
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			spec.skipIfNeeded(t)
-			cleanState(t, cfg)
-			defer cleanState(t, cfg)
-			got, stderr, code := runScript(t, bin, root, "scripts/"+filepath.Base(file), spec)
-			if code != spec.exit {
-				t.Fatalf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", code, spec.exit, got, stderr)
-			}
+			spec, got, stderr := runScriptFile(t, bin, file, string(src), cfg)
 			if updating() {
 				if got != spec.want {
 					rewriteOutput(t, file, string(src), spec, got)
@@ -106,6 +96,26 @@ func TestScripts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runScriptFile runs one script of scripts/ with bin as TestScripts does:
+// it skips what the directives say to skip, starts and ends with empty run
+// and state dirs, fails on an unexpected exit status and returns the spec,
+// stdout and stderr.
+func runScriptFile(t *testing.T, bin, file, src string, cfg core.Config) (scriptSpec, string, string) {
+	t.Helper()
+	spec, err := parseScript(src)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	spec.skipIfNeeded(t)
+	cleanState(t, cfg)
+	t.Cleanup(func() { cleanState(t, cfg) })
+	got, stderr, code := runScript(t, bin, repoRoot(), "scripts/"+filepath.Base(file), spec)
+	if code != spec.exit {
+		t.Fatalf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", code, spec.exit, got, stderr)
+	}
+	return spec, got, stderr
 }
 
 // parseScript reads the directives and the output block of a script.

@@ -26,3 +26,24 @@ func TestParseGlobals(t *testing.T) {
 		t.Fatalf("anywhere: got %+v %q %v", g, rest, err)
 	}
 }
+
+func TestParseGlobalsSandbox(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		mode sandboxMode
+		dirs bool
+	}{
+		{[]string{"-e", ""}, sandboxAuto, false},
+		{[]string{"--rootless", "-v", "--rootless", "-e", ""}, sandboxForce, false},
+		{[]string{"--no-sandbox", "x.lua"}, sandboxRefuse, false},
+		{[]string{"--etc-dir", "/e", "--rootless", "x.lua"}, sandboxForce, true},
+	} {
+		g, rest, err := parseGlobals(tt.args)
+		if err != nil || g.sandbox != tt.mode || g.dirsGiven != tt.dirs || len(rest) == 0 || strings.HasPrefix(rest[0], "--") {
+			t.Errorf("parseGlobals(%q) = %+v %q %v", tt.args, g, rest, err)
+		}
+	}
+	if _, _, err := parseGlobals([]string{"--rootless", "--no-sandbox"}); err == nil {
+		t.Error("--rootless --no-sandbox accepted")
+	}
+}
