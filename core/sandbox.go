@@ -90,9 +90,9 @@ func sandboxStartText(err error) string {
 }
 
 // SetupSandbox finishes a sandbox from inside: it makes every mount private
-// (so nothing propagates to the host), mounts a tmpfs on SandboxRoot with
-// the directories of SandboxConfig, exports them as NSSH_RUN_DIR,
-// NSSH_ETC_DIR and NSSH_STATE_DIR, and brings lo up.
+// (so nothing propagates to the host), mounts a tmpfs on SandboxRoot,
+// makes the etc dir of SandboxConfig there, exports its directories as
+// NSSH_RUN_DIR, NSSH_ETC_DIR and NSSH_STATE_DIR, and brings lo up.
 func SetupSandbox() error {
 	if err := unix.Mount("", "/", "none", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("make / private: %w", err)
@@ -101,13 +101,11 @@ func SetupSandbox() error {
 		return fmt.Errorf("tmpfs on %s: %w", SandboxRoot, err)
 	}
 	c := SandboxConfig()
-	for _, d := range []struct{ env, dir string }{
-		{"NSSH_RUN_DIR", c.RunDir}, {"NSSH_ETC_DIR", c.EtcDir}, {"NSSH_STATE_DIR", c.StateDir},
-	} {
-		if err := os.MkdirAll(d.dir, 0o755); err != nil {
-			return err
-		}
-		os.Setenv(d.env, d.dir)
+	os.Setenv("NSSH_RUN_DIR", c.RunDir) // made by the first add, as ip does
+	os.Setenv("NSSH_STATE_DIR", c.StateDir)
+	os.Setenv("NSSH_ETC_DIR", c.EtcDir)
+	if err := os.Mkdir(c.EtcDir, 0o755); err != nil {
+		return err
 	}
 	lo, err := netlink.LinkByName("lo")
 	if err != nil {
