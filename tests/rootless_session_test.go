@@ -94,7 +94,13 @@ func TestRootlessSIGKILL(t *testing.T) {
 	name := nstest.Name(t)
 	chunk := fmt.Sprintf(`
 local ns = netns.add(%q)
-ns:exec({"sh", "-c", "setsid sleep 1000 </dev/null >/dev/null 2>&1 &"}, {check = true})
+local pid = ns:exec({"sh", "-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!"}, {check = true}).stdout:match("%%d+")
+-- Ready once the orphaned daemon runs sleep (its shell has exited).
+repeat
+  local f = io.open("/proc/" .. pid .. "/comm")
+  local comm = f and f:read("*l")
+  if f then f:close() end
+until comm == "sleep"
 print("ready")
 io.stdout:flush()
 ns:exec({"sleep", "1000"})`, name)
