@@ -14,6 +14,11 @@
 #               pair is two namespaces on one bridge with an iperf3 stream
 #               between them at full speed, UDP on even pairs (it fills the
 #               softnet backlog, shared by the whole machine), TCP on odd
+#   -m N        namespace churn (default 20): add N namespaces, each with a
+#               veth to the bridge and an address, then delete them all, in
+#               a loop; the kernel tears namespaces down in batches holding
+#               the RTNL lock, which delays its deferred link and address
+#               work (linkwatch, IPv6 address routes) machine-wide
 #   -n N        neighbour entries to hold in the kernel's IPv4 neighbour
 #               table, which every namespace of the machine shares (at most
 #               gc_thresh3, 1024 by default, dynamic entries in all): what
@@ -27,26 +32,30 @@
 # is started or changed (no sysctl is written). The script prints the
 # command's exit status and exits with it.
 set -uo pipefail
+{ # read whole before running: the file may change while a run lasts
 
 bound=1800
 cpus=$(nproc)
 pairs=2
 neigh=0
-while getopts "t:c:p:n:h" opt; do
+churn=20
+while getopts "t:c:p:m:n:h" opt; do
 	case $opt in
 	t) bound=$OPTARG ;;
 	c) cpus=$OPTARG ;;
 	p) pairs=$OPTARG ;;
+	m) churn=$OPTARG ;;
 	n) neigh=$OPTARG ;;
 	*) sed -n '2,30p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = "--" ] && shift
-for v in "$bound" "$cpus" "$pairs" "$neigh"; do
+for v in "$bound" "$cpus" "$pairs" "$churn" "$neigh"; do
 	[[ $v =~ ^[0-9]+$ ]] || { echo "bench/load.sh: option values must be whole numbers, got $v" >&2; exit 2; }
 done
 [ "$bound" -gt 0 ] || { echo "bench/load.sh: -t must be > 0" >&2; exit 2; }
+[ "$churn" -le 240 ] || { echo "bench/load.sh: -m at most 240" >&2; exit 2; }
 [ "$neigh" -le 60000 ] || { echo "bench/load.sh: -n at most 60000" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench/load.sh: needs root (it creates namespaces and veths)" >&2; exit 2; }
 for c in unshare ip iperf3 timeout; do
@@ -92,20 +101,28 @@ sandbox() {
 			r=$((r + 1)); sleep 2
 		done ) &
 	fi
+	if [ "$churn" -gt 0 ]; then
+		( while :; do
+			for ((k = 0; k < churn; k++)); do
+				join "c$k" "10.79.$k.1" && ip -n "c$k" addr add "fd79::$((k + 1))/64" dev eth0
+			done >/dev/null 2>&1
+			for ((k = 0; k < churn; k++)); do echo "netns del c$k"; done | ip -force -batch - >/dev/null 2>&1
+		done ) &
+	fi
 	for ((i = 0; i < cpus; i++)); do
 		( while :; do :; done ) &
 	done
 	sleep "$bound"
 }
 export -f sandbox
-export bound cpus pairs neigh
+export bound cpus pairs churn neigh
 
 unshare --mount --propagation private --net --pid --fork --kill-child --mount-proc \
 	bash -c sandbox &
 load=$!
 stop() { kill -KILL "$load" 2>/dev/null; wait "$load" 2>/dev/null; }
 trap 'stop; exit 130' INT TERM
-echo "bench/load.sh: load started (pid $load): $cpus busy loops, $pairs iperf3 pairs, $neigh held neighbour entries; bound ${bound}s; no host setting changed" >&2
+echo "bench/load.sh: load started (pid $load): $cpus busy loops, $pairs iperf3 pairs, churn of $churn namespaces, $neigh held neighbour entries; bound ${bound}s; no host setting changed" >&2
 sleep 2 # the load is up before the command starts
 if ! kill -0 "$load" 2>/dev/null; then
 	echo "bench/load.sh: the load sandbox failed to start" >&2
@@ -123,3 +140,4 @@ took=$(($(date +%s) - start))
 stop
 echo "bench/load.sh: load stopped; command took ${took}s; exit status $status: $*" >&2
 exit "$status"
+}
