@@ -10,3 +10,6 @@ func SetGeteuid(uid int) (restore func()) {
 	geteuid = func() int { return uid }
 	return func() { geteuid = old }
 }
+
+// ICMPChecksum lets tests build ICMP packets the way Ping does.
+var ICMPChecksum = checksum

@@ -51,7 +51,11 @@ func unreachable(err error) bool {
 
 // Ping sends ICMP echo requests from inside src to dst (an IPv4 or IPv6
 // address; a link-local IPv6 address takes a zone, "fe80::1%eth0") and
-// waits for the replies, without running the ping binary. The socket is
+// waits for the replies, without running the ping binary. A request that
+// gets no reply within a quarter second is sent again, then at doubling
+// intervals of at most a second, until the probe's timeout: a loaded
+// machine drops packets in places every namespace shares (see probe), and
+// one lost packet should not make a live path look dead. The socket is
 // created on a thread inside src and then used from any thread. It is an
 // unprivileged ICMP socket when net.ipv4.ping_group_range allows it, else
 // a raw socket (CAP_NET_RAW in src). An unreachable destination is a
@@ -96,12 +100,12 @@ func (s *pingSocket) run(ctx context.Context, opts PingOptions) (PingResult, err
 	for i := range payload {
 		payload[i] = byte(i)
 	}
-	for seq := 1; seq <= opts.Count; seq++ {
+	for range opts.Count {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
 		res.Sent++
-		rtt, ok, err := s.echo(uint16(seq), payload, opts.Timeout)
+		rtt, ok, err := s.probe(ctx, payload, opts.Timeout)
 		if err != nil && !unreachable(err) {
 			return res, err
 		}

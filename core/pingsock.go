@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,6 +16,7 @@ type pingSocket struct {
 	raw bool   // SOCK_RAW (else a SOCK_DGRAM "ping socket")
 	v6  bool   // ICMPv6
 	id  uint16 // echo identifier (raw sockets only: ping sockets get theirs from the kernel)
+	seq uint16 // sequence number of the last request sent
 }
 
 func (s *pingSocket) close() { s.f.Close() }
@@ -92,8 +92,8 @@ func pingSockaddr(ns *Namespace, dst netip.Addr) (unix.Sockaddr, error) {
 	return sa, nil
 }
 
-// echo sends one echo request and waits up to timeout for its reply.
-func (s *pingSocket) echo(seq uint16, payload []byte, timeout time.Duration) (time.Duration, bool, error) {
+// send writes one echo request with sequence number seq.
+func (s *pingSocket) send(seq uint16, payload []byte) error {
 	typ := byte(8) // ICMP echo request
 	if s.v6 {
 		typ = 128
@@ -106,40 +106,18 @@ func (s *pingSocket) echo(seq uint16, payload []byte, timeout time.Duration) (ti
 	if !s.v6 { // the kernel computes ICMPv6 checksums itself
 		binary.BigEndian.PutUint16(pkt[2:], checksum(pkt))
 	}
-	start := time.Now()
-	deadline := start.Add(timeout)
-	if err := s.f.SetReadDeadline(deadline); err != nil {
-		return 0, false, err
-	}
-	if _, err := s.f.Write(pkt); err != nil {
-		return 0, false, err
-	}
-	buf := make([]byte, len(pkt)+128)
-	for {
-		n, err := s.f.Read(buf)
-		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				if time.Now().Before(deadline) { // cancelled through ctx
-					return 0, false, errCancelled
-				}
-				return 0, false, nil
-			}
-			return 0, false, err
-		}
-		if s.isReply(buf[:n], seq) {
-			return time.Since(start), true, nil
-		}
-	}
+	_, err := s.f.Write(pkt)
+	return err
 }
 
 var errCancelled = errors.New("ping cancelled")
 
-// isReply reports whether b (with an IPv4 header on raw IPv4 sockets) is
-// the echo reply to seq.
-func (s *pingSocket) isReply(b []byte, seq uint16) bool {
+// replySeq returns the sequence number of b (with an IPv4 header on raw
+// IPv4 sockets) when it is an echo reply to this socket.
+func (s *pingSocket) replySeq(b []byte) (uint16, bool) {
 	if s.raw && !s.v6 {
 		if len(b) < 20 {
-			return false
+			return 0, false
 		}
 		b = b[int(b[0]&0x0f)*4:]
 	}
@@ -147,10 +125,10 @@ func (s *pingSocket) isReply(b []byte, seq uint16) bool {
 	if s.v6 {
 		want = 129
 	}
-	if len(b) < 8 || b[0] != want || binary.BigEndian.Uint16(b[6:]) != seq {
-		return false
+	if len(b) < 8 || b[0] != want || (s.raw && binary.BigEndian.Uint16(b[4:]) != s.id) {
+		return 0, false
 	}
-	return !s.raw || binary.BigEndian.Uint16(b[4:]) == s.id
+	return binary.BigEndian.Uint16(b[6:]), true
 }
 
 // checksum is the Internet checksum (RFC 1071).
