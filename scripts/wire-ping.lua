@@ -12,7 +12,7 @@ b:addr_add("eth0", "fd00::2/64")
 local r = netns.ping(a, "10.0.0.2")
 print("ipv4", r.ok, type(r.rtt))
 r = netns.ping("a", "fd00::2", { count = 3, size = 1200, timeout = "2s" })
-print("ipv6", r.ok, r.rtt > 0)
+print("ipv6", r.ok, (r.rtt or 0) > 0) -- rtt is nil when no reply came
 
 r = netns.ping(a, "10.0.0.99", { timeout = 0.2 }) -- nobody there
 print("lost", r.ok, r.rtt)
