@@ -11,3 +11,7 @@ require (
 )
 
 require github.com/vishvananda/netns v0.0.5 // indirect
+
+// chzyer/readline v1.5.1 with one patch: its key loop recovers from panics
+// (see third_party/readline/NSSH_PATCH.md).
+replace github.com/chzyer/readline => ./third_party/readline

@@ -24,8 +24,9 @@ import (
 //     filterKey (FuncFilterInputRune) takes Ctrl-Z away from readline and
 //     suspends nssh itself, as a terminal does for a shell job (suspend.go).
 //
-// Whatever is left is caught by the patched copy of readline in
-// third_party/readline (a recover in its key loop), see its NSSH_PATCH.md.
+// Whatever is left is caught by the copy of readline in
+// third_party/readline: its key loop recovers from a panic, drops the line
+// and goes on (see NSSH_PATCH.md there).
 
 // nulFilter removes NUL bytes from what it reads.
 type nulFilter struct{ r io.Reader }
