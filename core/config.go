@@ -3,6 +3,8 @@ package core
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/nssh/nssh/core/nsexec"
 )
 
 // Config names the directories nssh works in. The zero value is not useful;
@@ -25,8 +27,8 @@ func (c Config) warn(text string) {
 
 // Default directories, the values Debian's iproute2 6.1 is compiled with.
 const (
-	DefaultRunDir   = "/run/netns"
-	DefaultEtcDir   = "/etc/netns"
+	DefaultRunDir   = nsexec.DefaultRunDir
+	DefaultEtcDir   = nsexec.DefaultEtcDir
 	DefaultStateDir = "/run/nssh"
 )
 

@@ -3,10 +3,11 @@ package core
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nssh/nssh/core/nsexec"
 )
 
 // ErrInvalidName is returned (wrapped) for names ValidName rejects.
@@ -47,18 +48,10 @@ func opErr(op, name string, err error, format string, args ...any) *OpError {
 // with the first letter capitalised ("No such file or directory"). Other
 // errors are returned as their Error() text.
 func Strerror(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		s := errno.Error()
-		if s == "" {
-			return fmt.Sprintf("Unknown error %d", int(errno))
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	}
 	if errors.Is(err, ErrInvalidName) {
 		return "Invalid argument"
 	}
-	return err.Error()
+	return nsexec.Strerror(err)
 }
 
 // ErrnoName returns the symbolic errno name of err ("EEXIST"), "EINVAL" for

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nssh/nssh/core/nsexec"
 )
 
 // execHelperArg0 marks a re-execution of this binary as the exec helper:
@@ -40,7 +42,7 @@ func runExecHelper() {
 		os.Exit(255)
 	}
 	unix.Close(3)
-	err := execvp(argv[0], argv, os.Environ())
+	err := execvp(argv[0], argv)
 	reportHelperFailure("exec", err, (&ExecError{Cmd: argv[0], Err: err}).Error())
 	os.Exit(1)
 }
@@ -90,7 +92,7 @@ func (ns *Namespace) launch(p *Process, argv []string, spec launchSpec) error {
 			done <- err
 			return
 		}
-		path, err := findExecutable(argv[0])
+		path, err := nsexec.FindExecutable(argv[0])
 		if err != nil {
 			done <- &ExecError{Cmd: argv[0], Err: err}
 			return
@@ -145,46 +147,6 @@ func (ns *Namespace) launchViaHelper(p *Process, fd int, argv []string, spec lau
 	}
 	p.cmd, p.pid = cmd, cmd.Process.Pid
 	return nil
-}
-
-// findExecutable resolves file like glibc's execvp: as given when it
-// contains a '/', else the first executable regular file along PATH;
-// ENOENT, or EACCES when a candidate was not executable or a PATH directory
-// could not be searched.
-func findExecutable(file string) (string, error) {
-	if strings.Contains(file, "/") {
-		return file, nil
-	}
-	if file == "" {
-		return "", unix.ENOENT
-	}
-	path, ok := os.LookupEnv("PATH")
-	if !ok {
-		path = "/bin:/usr/bin"
-	}
-	sawAccess := false
-	for _, dir := range strings.Split(path, ":") {
-		if dir == "" {
-			dir = "."
-		}
-		p := dir + "/" + file
-		var st unix.Stat_t
-		if err := unix.Stat(p, &st); err != nil {
-			if err == unix.EACCES { // a directory we may not search
-				sawAccess = true
-			}
-			continue
-		}
-		if st.Mode&unix.S_IFMT != unix.S_IFREG || unix.Access(p, unix.X_OK) != nil {
-			sawAccess = true // execve would say EACCES
-			continue
-		}
-		return p, nil
-	}
-	if sawAccess {
-		return "", unix.EACCES
-	}
-	return "", unix.ENOENT
 }
 
 func decodeHelperFailure(name, cmd, report string) error {

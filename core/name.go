@@ -3,10 +3,12 @@ package core
 import (
 	"fmt"
 	"strings"
+
+	"github.com/nssh/nssh/core/nsexec"
 )
 
 // MaxNameLen is the longest namespace name ip accepts (NAME_MAX).
-const MaxNameLen = 255
+const MaxNameLen = nsexec.MaxNameLen
 
 // ValidName reports whether name can name a namespace, with ip's rules:
 // non-empty, at most 255 bytes, no '/', and not "." or "..". Everything else

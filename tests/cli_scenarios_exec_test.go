@@ -29,6 +29,14 @@ printf 'echo no-shebang "$@"\n' > /run/w/s; chmod +x /run/w/s
 r $IP netns exec a /run/w/s x y
 printf 'echo no-x\n' > /run/w/nox; r $IP netns exec a /run/w/nox
 PATH=/run/w:$PATH; export PATH; r $IP netns exec a s via-path`},
+		// "netns exec NAME CMD" takes the fast path (cmd/nssh/internal/
+		// fastexec); abbreviated words and options take main's: both must
+		// give ip's results.
+		{"exec-slow-path", `
+$IP netns add a
+r $IP netns exe a sh -c 'exit 3'; r $IP net e a sh -c 'echo $$ >/dev/null; kill -TERM $$'
+r $IP netns e nope true; r $IP netns e a no-such-cmd; r $IP -- netns exec a /etc
+r $IP netns e a sh -c 'ls /sys/class/net; grep -c " /sys " /proc/self/mountinfo'`},
 		{"exec-environment", `
 $IP netns add a
 r $IP netns exec a sh -c 'ls /sys/class/net; cat /sys/class/net/lo/operstate'

@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/nssh/nssh/core"
+
+	// Runs `nssh netns exec NAME CMD...` before the big packages initialise.
+	_ "github.com/nssh/nssh/cmd/nssh/internal/fastexec"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"syscall"
 
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nsexec"
 )
 
 // netnsCLI is one run of `nssh [OPTIONS] netns ...`.
@@ -81,7 +81,7 @@ func (c *netnsCLI) dispatch(args []string) int {
 // longer than NAME_MAX, containing '/', or "." / "..". A C string ends at
 // its first NUL, which cannot occur in an argv word anyway.
 func invalidName(s string) bool {
-	return s == "" || len(s) > core.MaxNameLen || strings.Contains(s, "/") || s == "." || s == ".."
+	return !nsexec.NameOK(s)
 }
 
 // netnsUsage is ip 6.1's usage text, printed on stderr.

@@ -1,0 +1,15 @@
+//go:build arm64 || riscv64 || loong64
+
+package nsexec
+
+import "syscall"
+
+// setns is setns(2) (number 268 in the generic syscall table), a raw system
+// call: the syscall package has no setns, and x/sys/unix would make this
+// package initialise late (see strings.go).
+func setns(fd int, nstype uintptr) error {
+	if _, _, e := syscall.RawSyscall(268, uintptr(fd), nstype, 0); e != 0 {
+		return e
+	}
+	return nil
+}
