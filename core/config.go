@@ -29,7 +29,7 @@ func (c Config) warn(text string) {
 const (
 	DefaultRunDir   = nsexec.DefaultRunDir
 	DefaultEtcDir   = nsexec.DefaultEtcDir
-	DefaultStateDir = "/run/nssh"
+	DefaultStateDir = nsexec.DefaultStateDir
 )
 
 // DefaultConfig returns the default directories, overridden by the

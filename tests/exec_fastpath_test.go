@@ -75,3 +75,21 @@ func goListDeps(t *testing.T, pkg string) map[string]bool {
 	}
 	return deps
 }
+
+// TestExecFastPathTaken checks that the differential scenarios (and users)
+// get the fast path: in the test sandbox `nssh netns exec NAME CMD`
+// replaces itself before gopher-lua initialises, while a form main handles
+// (an abbreviated word) initialises everything.
+func TestExecFastPathTaken(t *testing.T) {
+	requireOracle(t)
+	script := `
+$NSSH netns add a
+GODEBUG=inittrace=1 $NSSH netns exec a echo fast 2>&1 | grep -c '^init github.com/yuin/gopher-lua '
+GODEBUG=inittrace=1 $NSSH netns exe a echo slow 2>&1 | grep -c '^init github.com/yuin/gopher-lua '
+$NSSH netns del a`
+	got := cliRun(t, nssh(t), script)
+	want := cliResult{stdout: "0\n" + "1\n", code: 0}
+	if diff := cliDiff(want, got); diff != "" {
+		t.Errorf("fast path (-want +got):\n%s", diff)
+	}
+}

@@ -36,7 +36,7 @@ func Strerror(err error) string {
 		return err.Error()
 	}
 	s := errno.Error()
-	if s == "" || (len(s) > 6 && s[:6] == "errno ") {
+	if s == "" || hasPrefix(s, "errno ") {
 		return "Unknown error " + itoa(int(errno))
 	}
 	if 'a' <= s[0] && s[0] <= 'z' {

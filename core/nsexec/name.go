@@ -11,6 +11,7 @@ func NameOK(name string) bool {
 
 // Default directories, the values Debian's iproute2 6.1 is compiled with.
 const (
-	DefaultRunDir = "/run/netns"
-	DefaultEtcDir = "/etc/netns"
+	DefaultRunDir   = "/run/netns"
+	DefaultEtcDir   = "/etc/netns"
+	DefaultStateDir = "/run/nssh" // nssh's own
 )

@@ -3,6 +3,7 @@ package nsexec
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,5 +63,39 @@ func TestOpenMessage(t *testing.T) {
 	}
 	if want := `Cannot open network namespace "nope": No such file or directory`; e.Text != want {
 		t.Errorf("text %q, want %q", e.Text, want)
+	}
+}
+
+func TestPlainDirs(t *testing.T) {
+	base := t.TempDir() // under /tmp: sticky, so it may be world-writable
+	ok, open, link := base+"/ok", base+"/open", base+"/link"
+	for _, d := range []string{ok, open} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(open, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(ok, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		run, etc, state string
+		want            bool
+	}{
+		{ok, ok + "/etc", base + "/state", true}, // missing dirs: nothing to check
+		{open, ok, base + "/state", false},       // world-writable
+		{ok, open + "/etc", base + "/state", false},
+		{link, ok, base + "/state", false}, // a symlink: let core resolve it
+		{ok, ok, ok + "/state", false},     // state inside run
+		{ok, ok, ok, false},
+		{"run", ok, base + "/state", false},    // relative
+		{ok + "/", ok, base + "/state", false}, // not clean
+		{ok + "/../ok", ok, base + "/state", false},
+	} {
+		if got := PlainDirs(c.run, c.etc, c.state); got != c.want {
+			t.Errorf("PlainDirs(%q, %q, %q) = %v, want %v", c.run, c.etc, c.state, got, c.want)
+		}
 	}
 }

@@ -15,6 +15,9 @@ func contains(s string, c byte) bool {
 	return false
 }
 
+// hasPrefix is strings.HasPrefix.
+func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
+
 // split cuts s at every sep, like strings.Split with a one-byte separator.
 func split(s string, sep byte) []string {
 	var parts []string

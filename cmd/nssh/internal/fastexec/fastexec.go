@@ -6,9 +6,10 @@
 // readline are initialised and before main.
 //
 // Only the plain form is taken here, with the directories from the
-// environment; every other command line (options, abbreviations, -all, a
-// bad name, no command) falls through to main, which gives the same
-// results the slow way.
+// environment when they certainly pass main's safety checks
+// (nsexec.PlainDirs); every other command line (options, abbreviations,
+// -all, a bad name, no command, a directory main would refuse) falls
+// through to main, which gives the same results the slow way.
 package fastexec
 
 import (
@@ -22,13 +23,18 @@ func init() {
 	if len(a) < 5 || a[1] != "netns" || a[2] != "exec" || !nsexec.NameOK(a[3]) {
 		return
 	}
-	os.Exit(run(a[3], a[4:]))
+	runDir := env("NSSH_RUN_DIR", nsexec.DefaultRunDir)
+	etcDir := env("NSSH_ETC_DIR", nsexec.DefaultEtcDir)
+	if !nsexec.PlainDirs(runDir, etcDir, env("NSSH_STATE_DIR", nsexec.DefaultStateDir)) {
+		return // main refuses them, or decides after a closer look
+	}
+	os.Exit(run(runDir, etcDir, a[3], a[4:]))
 }
 
 // run does what main's `netns exec` does and returns ip's exit status for
 // a failure: 255 for the namespace setup, 1 for the exec.
-func run(name string, argv []string) int {
-	err := nsexec.InPlace(env("NSSH_RUN_DIR", nsexec.DefaultRunDir), env("NSSH_ETC_DIR", nsexec.DefaultEtcDir), name, argv, stderrLine)
+func run(runDir, etcDir, name string, argv []string) int {
+	err := nsexec.InPlace(runDir, etcDir, name, argv, stderrLine)
 	stderrLine(err.Error())
 	if _, ok := err.(*nsexec.ExecError); ok {
 		return 1
