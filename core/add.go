@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,6 +16,21 @@ import (
 //
 // Equivalent to: `ip netns add NAME`
 func (c Config) Add(name string) (*Namespace, error) {
+	return c.AddWith(name, nil)
+}
+
+// AddWith is Add with a setup step: setup runs on the new namespace after
+// it was created and before the bind mount makes it visible, so nobody
+// (no other process, no watcher) ever sees it without what setup did. The
+// Namespace given to setup works with the wiring methods (LinkSet, Link,
+// AddrAdd, ...) but not with those that open it by path (Exec, Sysctl,
+// a veth peer). What setup made is the namespace's starting state: netlink
+// watchers subscribed by AddWith do not report it as new. When setup
+// fails, nothing is left and its error is returned.
+//
+// Equivalent to: `ip netns add NAME` with setup done by `ip -n NAME ...`
+// before anyone could see NAME
+func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, error) {
 	if err := ValidName(name); err != nil {
 		return nil, &OpError{Op: "add", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
 	}
@@ -22,30 +38,87 @@ func (c Config) Add(name string) (*Namespace, error) {
 	if err := c.createPlaceholder("add", name); err != nil {
 		return nil, err
 	}
+	var h *netlink.Handle
 	err := InNewNetns(func() error {
+		if setup != nil {
+			var err error
+			if h, err = runSetup(c, name, setup); err != nil {
+				return err
+			}
+		}
 		return unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
 	})
 	if err != nil {
+		if h != nil {
+			h.Close()
+		}
 		c.removePlaceholder(path)
+		var se setupError
+		if errors.As(err, &se) {
+			return nil, se.err
+		}
 		text := fmt.Sprintf("Bind /proc/self/ns/net -> %s failed: %s", path, Strerror(err))
 		if isUnshareErr(err) {
 			text = fmt.Sprintf("Failed to create a new network namespace \"%s\": %s", name, Strerror(err))
 		}
 		return nil, &OpError{Op: "add", Name: name, Err: errnoOf(err), Text: text}
 	}
-	return c.openAnnounced(name)
+	ns, err := c.Open(name)
+	if err != nil {
+		if h != nil {
+			h.Close()
+		}
+		return nil, err
+	}
+	if h != nil {
+		keepHandle(ns, h)
+	}
+	c.announce(ns, setup == nil)
+	return ns, nil
 }
 
-// openAnnounced opens a namespace this process just mounted, tells the
-// add/del watchers about it (see announceMounted) and subscribes the
-// netlink watchers that cover it (see subscribeNew).
+// setupError carries the error of an AddWith setup step out of InNewNetns.
+type setupError struct{ err error }
+
+func (e setupError) Error() string { return e.err.Error() }
+func (e setupError) Unwrap() error { return e.err }
+
+// runSetup runs setup on the namespace of the calling thread (a new one,
+// not mounted yet) through a netlink handle made on that thread.
+func runSetup(c Config, name string, setup func(*Namespace) error) (*netlink.Handle, error) {
+	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, setupError{&OpError{Op: "add", Name: name, Err: fmt.Errorf("netlink socket: %w", err)}}
+	}
+	var st unix.Stat_t
+	if err := unix.Stat("/proc/thread-self/ns/net", &st); err != nil {
+		h.Close()
+		return nil, setupError{&OpError{Op: "add", Name: name, Err: err}}
+	}
+	ns := &Namespace{Name: name, Path: c.Path(name), Dev: st.Dev, Ino: st.Ino, etcDir: c.EtcDir, setupH: h}
+	if err := setup(ns); err != nil {
+		h.Close()
+		return nil, setupError{err}
+	}
+	return h, nil
+}
+
+// openAnnounced opens a namespace this process just mounted and announces
+// it (see announce); its objects are reported as new to netlink watchers.
 func (c Config) openAnnounced(name string) (*Namespace, error) {
 	ns, err := c.Open(name)
 	if err == nil {
-		announceMounted(c.RunDir, name, nsIdentity{ns.Dev, ns.Ino})
-		subscribeNew(c.RunDir, name)
+		c.announce(ns, true)
 	}
 	return ns, err
+}
+
+// announce tells the add/del watchers about a namespace this process just
+// mounted (see announceMounted) and subscribes the netlink watchers that
+// cover it (see subscribeNew); fresh reports its objects as new.
+func (c Config) announce(ns *Namespace, fresh bool) {
+	announceMounted(c.RunDir, ns.Name, nsIdentity{ns.Dev, ns.Ino})
+	subscribeNew(c.RunDir, ns.Name, fresh)
 }
 
 // Attach names the network namespace of process pid: RunDir/NAME becomes

@@ -40,21 +40,34 @@ func parseCIDR(cidr string) (*netlink.Addr, error) {
 //
 // Equivalent to: `ip -n NS addr add CIDR dev DEV` (`nodad` for IPv6)
 func (ns *Namespace) AddrAdd(dev, cidr string) error {
-	a, err := parseCIDR(cidr)
-	if err != nil {
-		return wireErr("addr add", ns, err, err.Error())
-	}
-	h, l, err := ns.lookupLink("addr add", dev)
+	la, err := ns.AddrAddNoWait(dev, cidr)
 	if err != nil {
 		return err
 	}
-	if err := h.AddrAdd(l, a); err != nil {
-		return wireErr("addr add", ns, fmt.Errorf("add %s to %q: %w", cidr, dev, err), "")
-	}
-	if err := WaitAddrsUsable(h, []LinkAddr{{l.Attrs().Index, a.IP}}); err != nil {
+	if err := ns.WaitAddrsUsable([]LinkAddr{la}); err != nil {
 		return wireErr("addr add", ns, fmt.Errorf("wait for %s on %q: %w", cidr, dev, err), "")
 	}
 	return nil
+}
+
+// AddrAddNoWait is AddrAdd without the wait: it returns once the kernel
+// acknowledged the address, which it reports as a LinkAddr for a later
+// WaitAddrsUsable (one wait for many addresses).
+//
+// Equivalent to: `ip -n NS addr add CIDR dev DEV` (`nodad` for IPv6)
+func (ns *Namespace) AddrAddNoWait(dev, cidr string) (LinkAddr, error) {
+	a, err := parseCIDR(cidr)
+	if err != nil {
+		return LinkAddr{}, wireErr("addr add", ns, err, err.Error())
+	}
+	h, l, err := ns.lookupLink("addr add", dev)
+	if err != nil {
+		return LinkAddr{}, err
+	}
+	if err := h.AddrAdd(l, a); err != nil {
+		return LinkAddr{}, wireErr("addr add", ns, fmt.Errorf("add %s to %q: %w", cidr, dev, err), "")
+	}
+	return LinkAddr{Index: l.Attrs().Index, IP: a.IP}, nil
 }
 
 // AddrDel removes cidr from dev.
@@ -93,19 +106,24 @@ func (ns *Namespace) Addrs(dev string) ([]Addr, error) {
 			return nil, err
 		}
 	}
-	links, err := retryDump(h.LinkList)
+	_, names, err := linkNames(h)
 	if err != nil {
-		return nil, wireErr("addr show", ns, fmt.Errorf("list links: %w", err), "")
+		return nil, wireErr("addr show", ns, err, "")
 	}
-	names := make(map[int]string, len(links))
-	for _, l := range links {
-		names[l.Attrs().Index] = displayName(l.Attrs().Name, l.Attrs().AltNames)
+	out, err := listAddrs(h, link, names)
+	if err != nil {
+		return nil, wireErr("addr show", ns, err, "")
 	}
+	return out, nil
+}
+
+// listAddrs lists the IPv4 then IPv6 addresses of link (nil: every link).
+func listAddrs(h *netlink.Handle, link netlink.Link, names map[int]string) ([]Addr, error) {
 	var out []Addr
 	for _, fam := range []int{netlink.FAMILY_V4, netlink.FAMILY_V6} {
 		list, err := retryDump(func() ([]netlink.Addr, error) { return h.AddrList(link, fam) })
 		if err != nil {
-			return nil, wireErr("addr show", ns, fmt.Errorf("list addresses: %w", err), "")
+			return nil, fmt.Errorf("list addresses: %w", err)
 		}
 		for _, a := range list {
 			out = append(out, toAddr(a, names))

@@ -47,6 +47,9 @@ func init() { OnForget(func(dev, ino uint64) { dropHandle(nsKey{dev, ino}) }) }
 // removed by other tools are swept from the cache whenever it has grown to
 // twice its size at the previous sweep.
 func (ns *Namespace) Handle() (*netlink.Handle, error) {
+	if ns.setupH != nil {
+		return ns.setupH, nil
+	}
 	handles.Lock()
 	e, ok := handles.m[ns.key()]
 	handles.Unlock()
@@ -78,6 +81,17 @@ func (ns *Namespace) Handle() (*netlink.Handle, error) {
 		sweepHandlesLocked()
 	}
 	return h, nil
+}
+
+// keepHandle caches h, made inside ns before it was mounted (AddWith), as
+// the namespace's handle.
+func keepHandle(ns *Namespace, h *netlink.Handle) {
+	handles.Lock()
+	defer handles.Unlock()
+	if old, ok := handles.m[ns.key()]; ok {
+		closeHandle(old.h)
+	}
+	handles.m[ns.key()] = handleEntry{h: h, path: ns.Path}
 }
 
 // openChecked opens the namespace file read-only and checks that it is

@@ -16,7 +16,7 @@ type Link struct {
 	Name       string   // the name nssh was given: the long altname when the kernel name is KernelName's short form
 	KernelName string   // the kernel's name (IFLA_IFNAME)
 	Index      int      // ifindex, unique within the namespace
-	Type       string   // "veth", "bridge", "vlan", "macvlan", "vxlan", "dummy", "device" (lo, physical), ...
+	Type       string   // "veth", "bridge", "vlan", "macvlan", "vxlan", "dummy", "loopback" (lo), "device" (physical), ...
 	Up         bool     // administratively up (IFF_UP)
 	MTU        int      //
 	Address    string   // MAC address, "" when the link has none
@@ -110,20 +110,35 @@ func (ns *Namespace) Links() ([]Link, error) {
 	if err != nil {
 		return nil, err
 	}
+	list, names, err := linkNames(h)
+	if err != nil {
+		return nil, wireErr("link show", ns, err, "")
+	}
+	return toLinks(list, names), nil
+}
+
+// linkNames dumps the links and maps their indexes to the names nssh
+// reports (see displayName).
+func linkNames(h *netlink.Handle) ([]netlink.Link, map[int]string, error) {
 	list, err := retryDump(h.LinkList)
 	if err != nil {
-		return nil, wireErr("link show", ns, fmt.Errorf("list links: %w", err), "")
+		return nil, nil, fmt.Errorf("list links: %w", err)
 	}
 	names := make(map[int]string, len(list))
 	for _, l := range list {
 		names[l.Attrs().Index] = displayName(l.Attrs().Name, l.Attrs().AltNames)
 	}
+	return list, names, nil
+}
+
+// toLinks converts a link dump, in ifindex order.
+func toLinks(list []netlink.Link, names map[int]string) []Link {
 	out := make([]Link, 0, len(list))
 	for _, l := range list {
 		out = append(out, toLink(l, names))
 	}
 	slices.SortFunc(out, func(a, b Link) int { return a.Index - b.Index })
-	return out, nil
+	return out
 }
 
 func toLink(l netlink.Link, names map[int]string) Link {
@@ -132,7 +147,7 @@ func toLink(l netlink.Link, names map[int]string) Link {
 		Name:       displayName(a.Name, a.AltNames),
 		KernelName: a.Name,
 		Index:      a.Index,
-		Type:       l.Type(),
+		Type:       linkType(l),
 		Up:         a.Flags&net.FlagUp != 0,
 		MTU:        a.MTU,
 		Alias:      a.Alias,
@@ -143,6 +158,15 @@ func toLink(l netlink.Link, names map[int]string) Link {
 		out.Address = a.HardwareAddr.String()
 	}
 	return out
+}
+
+// linkType is the link's kind ("veth", "bridge", ...); the loopback
+// device, which has none, is "loopback" (`ip link` says link/loopback).
+func linkType(l netlink.Link) string {
+	if l.Attrs().Flags&net.FlagLoopback != 0 {
+		return "loopback"
+	}
+	return l.Type()
 }
 
 // LinkDel deletes the link dev (a veth pair goes with either end).

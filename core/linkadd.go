@@ -21,8 +21,10 @@ type LinkSpec struct {
 	Master  string // enslave to this bridge once created
 	Alias   string // ifalias
 
-	Peer      string     // veth: peer name (required)
-	PeerNetns *Namespace // veth: namespace of the peer; nil for this one
+	Peer       string     // veth: peer name (required)
+	PeerNetns  *Namespace // veth: namespace of the peer; nil for this one
+	PeerAlias  string     // veth: ifalias of the peer
+	PeerMaster string     // veth: bridge (in the peer's namespace) to enslave the peer to
 
 	Parent string // vlan, macvlan: lower device (required); vxlan: underlay device (optional)
 	VlanID int    // vlan: 802.1Q id, 1..4094
@@ -131,7 +133,7 @@ func checkTypeFields(s LinkSpec) error {
 	bad := func(field string) error {
 		return fmt.Errorf("%s does not apply to link type %s: %w", field, s.Type, unix.EINVAL)
 	}
-	if s.Type != "veth" && (s.Peer != "" || s.PeerNetns != nil) {
+	if s.Type != "veth" && (s.Peer != "" || s.PeerNetns != nil || s.PeerAlias != "" || s.PeerMaster != "") {
 		return bad("peer")
 	}
 	if s.Type != "vlan" && s.Type != "macvlan" && s.Type != "vxlan" && s.Parent != "" {
@@ -152,6 +154,18 @@ func checkTypeFields(s LinkSpec) error {
 func (ns *Namespace) buildVeth(attrs netlink.LinkAttrs, spec LinkSpec) (netlink.Link, int, error) {
 	if err := validLinkName(spec.Peer); err != nil {
 		return nil, -1, fmt.Errorf("veth peer: %w", err)
+	}
+	if spec.PeerMaster != "" {
+		ph, err := ns.Handle()
+		if err == nil && spec.PeerNetns != nil {
+			ph, err = spec.PeerNetns.Handle()
+		}
+		if err != nil {
+			return nil, -1, fmt.Errorf("veth peer namespace: %w", err)
+		}
+		if _, err := linkByName(ph, spec.PeerMaster); err != nil {
+			return nil, -1, fmt.Errorf("veth peer master: %w", err)
+		}
 	}
 	v := &netlink.Veth{LinkAttrs: attrs, PeerName: KernelName(spec.Peer)}
 	if spec.MTU > 0 {
@@ -257,10 +271,8 @@ func (ns *Namespace) finishLink(h *netlink.Handle, spec LinkSpec, peerFd int) er
 		if err := addAltName(ph, KernelName(spec.Peer), spec.Peer); err != nil {
 			return fmt.Errorf("veth peer: %w", err)
 		}
-		if spec.Up {
-			if err := setUpByName(ph, KernelName(spec.Peer)); err != nil {
-				return fmt.Errorf("veth peer: %w", err)
-			}
+		if err := finishPeer(ph, spec); err != nil {
+			return fmt.Errorf("veth peer: %w", err)
 		}
 	}
 	l, err := h.LinkByName(KernelName(spec.Name))
@@ -292,13 +304,28 @@ func (ns *Namespace) finishLink(h *netlink.Handle, spec LinkSpec, peerFd int) er
 	return nil
 }
 
-func setUpByName(h *netlink.Handle, kernel string) error {
+// finishPeer applies the alias, master and up state of a veth's peer,
+// through the handle of the peer's namespace.
+func finishPeer(h *netlink.Handle, spec LinkSpec) error {
+	kernel := KernelName(spec.Peer)
 	l, err := h.LinkByName(kernel)
 	if err != nil {
 		return fmt.Errorf("look up %q: %w", kernel, err)
 	}
-	if err := h.LinkSetUp(l); err != nil {
-		return fmt.Errorf("set %q up: %w", kernel, err)
+	if spec.PeerAlias != "" {
+		if err := h.LinkSetAlias(l, spec.PeerAlias); err != nil {
+			return fmt.Errorf("set alias: %w", err)
+		}
+	}
+	if spec.PeerMaster != "" {
+		if err := setMaster(h, l, spec.PeerMaster); err != nil {
+			return err
+		}
+	}
+	if spec.Up {
+		if err := h.LinkSetUp(l); err != nil {
+			return fmt.Errorf("set %q up: %w", kernel, err)
+		}
 	}
 	return nil
 }

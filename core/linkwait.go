@@ -22,22 +22,20 @@ const operUpWait = 2 * time.Second
 // only removes a race, it never fails an operation. It reports whether it
 // had to wait.
 func waitOperUp(h *netlink.Handle, index int) (waited bool) {
-	deadline := time.Now().Add(operUpWait)
-	pause := 50 * time.Microsecond
-	for {
+	_ = pollUntil(operUpWait, func() (bool, error) {
 		l, err := h.LinkByIndex(index)
 		if err != nil {
-			return waited
+			return true, nil // gone: nothing to wait for
 		}
 		a := l.Attrs()
 		if a.RawFlags&unix.IFF_UP == 0 || a.RawFlags&unix.IFF_LOWER_UP == 0 ||
-			a.OperState == netlink.OperUp || a.OperState == netlink.OperUnknown || time.Now().After(deadline) {
-			return waited
+			a.OperState == netlink.OperUp || a.OperState == netlink.OperUnknown {
+			return true, nil
 		}
 		waited = true
-		time.Sleep(pause)
-		pause = min(2*pause, 5*time.Millisecond)
-	}
+		return false, nil
+	})
+	return waited
 }
 
 // waitVethUp waits for both ends of the veth l (in ns, through h) after

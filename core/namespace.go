@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,7 +16,8 @@ type Namespace struct {
 	Dev  uint64
 	Ino  uint64
 
-	etcDir string // Config.EtcDir of the opener: what Exec binds over /etc
+	etcDir string          // Config.EtcDir of the opener: what Exec binds over /etc
+	setupH *netlink.Handle // set only during an AddWith setup, before the mount
 }
 
 // Same reports whether a and b are the same kernel namespace.

@@ -116,8 +116,9 @@ func (s *nlWatcherSet) remove(w *nlWatcher) {
 }
 
 // subscribeNew subscribes the watchers of runDir that cover name to the
-// namespace just mounted there (called by Add and Attach).
-func subscribeNew(runDir, name string) {
+// namespace just mounted there (called by Add and Attach); fresh reports
+// the objects it has as new.
+func subscribeNew(runDir, name string, fresh bool) {
 	liveNlWatchers.Lock()
 	var ws []*nlWatcher
 	for w := range liveNlWatchers.set {
@@ -127,7 +128,7 @@ func subscribeNew(runDir, name string) {
 	}
 	liveNlWatchers.Unlock()
 	for _, w := range ws {
-		_ = w.start(name, true) // on failure the lifecycle event retries
+		_ = w.start(name, fresh) // on failure the lifecycle event retries
 	}
 }
 

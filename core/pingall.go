@@ -17,6 +17,10 @@ type PingAllOptions struct {
 	// Addrs overrides the address pinged for a namespace (name -> address);
 	// namespaces not in it are reached at PingAddr.
 	Addrs map[string]string
+	// StaticNeigh adds permanent neighbour entries for the pairs on one
+	// link before pinging and removes them after (see pingseed.go): no
+	// ARP is tested, but any number of hosts on one segment works.
+	StaticNeigh bool
 }
 
 // PingMatrix holds PingAll results: src name -> dst name -> result.
@@ -98,6 +102,13 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 	}
 	if opts.Parallel <= 0 {
 		opts.Parallel = 16 * runtime.NumCPU()
+	}
+	if opts.StaticNeigh {
+		added, err := seedNeighbours(nss, targets)
+		defer unseedNeighbours(added)
+		if err != nil {
+			return nil, err
+		}
 	}
 	m := PingMatrix{}
 	for _, s := range nss {

@@ -24,6 +24,7 @@ type Route struct {
 	Proto    string    // who made it, as ip names it: "kernel", "boot", "static", "bird", ...
 	Scope    string    // "global", "link", "host", ...
 	Nexthops []Nexthop // the paths of a multipath route (Via and Dev are then "")
+	Family   string    // "inet" or "inet6" (set by Routes and Snapshot, not in events)
 }
 
 // toNetlink validates r and resolves it into a netlink.Route.
@@ -105,6 +106,25 @@ func (ns *Namespace) RouteAdd(r Route) error {
 	return nil
 }
 
+// RouteReplace adds a route, or replaces the one to the same destination
+// (same table, metric and type) with it.
+//
+// Equivalent to: `ip -n NS route replace DST [via VIA] [dev DEV] [metric M] [table T]`
+func (ns *Namespace) RouteReplace(r Route) error {
+	h, err := ns.Handle()
+	if err != nil {
+		return err
+	}
+	nr, err := ns.toNetlinkRoute(h, r)
+	if err != nil {
+		return wireErr("route replace", ns, err, err.Error())
+	}
+	if err := h.RouteReplace(nr); err != nil {
+		return wireErr("route replace", ns, fmt.Errorf("replace route to %s: %w", r.Dst, err), "")
+	}
+	return nil
+}
+
 // RouteDel deletes the route matching r (fields left zero match any).
 //
 // Equivalent to: `ip -n NS route del DST [via VIA] [dev DEV] [metric M] [table T]`
@@ -143,21 +163,26 @@ func (ns *Namespace) Routes() ([]Route, error) {
 	if err != nil {
 		return nil, err
 	}
-	links, err := retryDump(h.LinkList)
+	_, names, err := linkNames(h)
 	if err != nil {
-		return nil, wireErr("route show", ns, fmt.Errorf("list links: %w", err), "")
+		return nil, wireErr("route show", ns, err, "")
 	}
-	names := make(map[int]string, len(links))
-	for _, l := range links {
-		names[l.Attrs().Index] = displayName(l.Attrs().Name, l.Attrs().AltNames)
+	out, err := listRoutes(h, names)
+	if err != nil {
+		return nil, wireErr("route show", ns, err, "")
 	}
+	return out, nil
+}
+
+// listRoutes lists the routes of every table but local (see Routes).
+func listRoutes(h *netlink.Handle, names map[int]string) ([]Route, error) {
 	var out []Route
 	for _, fam := range []int{netlink.FAMILY_V4, netlink.FAMILY_V6} {
 		list, err := retryDump(func() ([]netlink.Route, error) {
 			return h.RouteListFiltered(fam, &netlink.Route{Table: unix.RT_TABLE_UNSPEC}, netlink.RT_FILTER_TABLE)
 		})
 		if err != nil {
-			return nil, wireErr("route show", ns, fmt.Errorf("list routes: %w", err), "")
+			return nil, fmt.Errorf("list routes: %w", err)
 		}
 		var fam []Route
 		for _, r := range list {
@@ -181,9 +206,12 @@ func tableRank(t int) int {
 }
 
 func toRoute(r netlink.Route, names map[int]string) Route {
-	out := Route{Dst: "default", Dev: names[r.LinkIndex], Metric: r.Priority, Table: r.Table,
+	out := Route{Dst: "default", Dev: names[r.LinkIndex], Metric: r.Priority, Table: r.Table, Family: "inet",
 		Proto: protoName(int(r.Protocol)), Scope: scopeName(int(r.Scope)),
 		Nexthops: resolveNexthops(nlNexthops(r.MultiPath), func(i int) string { return names[i] })}
+	if r.Family == netlink.FAMILY_V6 {
+		out.Family = "inet6"
+	}
 	if r.Dst != nil {
 		if ones, _ := r.Dst.Mask.Size(); ones != 0 || !r.Dst.IP.IsUnspecified() {
 			ip, _ := netip.AddrFromSlice(r.Dst.IP)

@@ -45,8 +45,8 @@ func TestRouterBetweenTwoSubnets(t *testing.T) {
 	}
 	routes, err := h1.Routes()
 	must(t, err)
-	wantDefault := core.Route{Dst: "default", Via: "10.0.1.1", Dev: "eth0", Table: 254, Proto: "boot", Scope: "global"}
-	wantLink := core.Route{Dst: "10.0.1.0/24", Dev: "eth0", Table: 254, Proto: "kernel", Scope: "link"}
+	wantDefault := core.Route{Dst: "default", Via: "10.0.1.1", Dev: "eth0", Table: 254, Proto: "boot", Scope: "global", Family: "inet"}
+	wantLink := core.Route{Dst: "10.0.1.0/24", Dev: "eth0", Table: 254, Proto: "kernel", Scope: "link", Family: "inet"}
 	if !containsRoute(routes, wantDefault) || !containsRoute(routes, wantLink) {
 		t.Fatalf("h1 routes = %+v", routes)
 	}

@@ -28,7 +28,7 @@ netns.del_all()
 -- Output:
 -- br0	bridge	true
 -- p1 master:	br0
--- lo	device
+-- lo	loopback
 -- br0	bridge
 -- p1	veth
 -- v1	veth

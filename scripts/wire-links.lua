@@ -13,7 +13,7 @@ print(sw:links()[2].address)
 
 netns.del_all()
 -- Output:
--- true	lo	device	false	65536	-
+-- true	lo	loopback	false	65536	-
 -- true	br0	bridge	true	1500	-
 -- true	p1	veth	true	1500	br0
 -- 02:00:00:00:00:b0

@@ -25,10 +25,10 @@ print(ok, err.code, #a:links())
 
 netns.del_all()
 -- Output:
--- a	lo	device	false	65536
+-- a	lo	loopback	false	65536
 -- a	eth0	veth	true	1400
 -- a	to-the-backup-router	veth	false	1500
--- b	lo	device	false	65536
+-- b	lo	loopback	false	65536
 -- b	eth0	veth	true	1400
 -- b	from-a	veth	false	1500
 -- ping a -> b:	true

@@ -1,0 +1,22 @@
+package core
+
+// WaitAddrsUsable waits until the kernel of ns receives packets for the
+// IPv6 addresses in addrs (see the function WaitAddrsUsable); addresses added with
+// AddrAddNoWait are usable once it returns.
+func (ns *Namespace) WaitAddrsUsable(addrs []LinkAddr) error {
+	h, err := ns.Handle()
+	if err != nil {
+		return err
+	}
+	return WaitAddrsUsable(h, addrs)
+}
+
+// WaitLinksSettled waits until the bridge ports of ns forward (see the
+// function WaitLinksSettled).
+func (ns *Namespace) WaitLinksSettled() error {
+	h, err := ns.Handle()
+	if err != nil {
+		return err
+	}
+	return WaitLinksSettled(h)
+}
