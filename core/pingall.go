@@ -21,7 +21,13 @@ type PingAllOptions struct {
 	// link before pinging and removes them after (see pingseed.go): no
 	// ARP is tested, but any number of hosts on one segment works.
 	StaticNeigh bool
+	// Pairs, when not nil, limits the run to these (source, destination)
+	// pairs of namespace names; the matrix then holds only their results.
+	Pairs []PingPair
 }
+
+// PingPair is one source and destination of PingAll, by namespace name.
+type PingPair struct{ Src, Dst string }
 
 // PingMatrix holds PingAll results: src name -> dst name -> result.
 type PingMatrix map[string]map[string]PingResult
@@ -104,11 +110,11 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 		opts.Parallel = 16 * runtime.NumCPU()
 	}
 	if opts.StaticNeigh {
-		added, err := seedNeighbours(nss, targets)
-		defer unseedNeighbours(added)
+		undo, err := SeedNeighbours(nss, targets)
 		if err != nil {
 			return nil, err
 		}
+		defer undo()
 	}
 	m := PingMatrix{}
 	for _, s := range nss {
@@ -133,6 +139,13 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 
 // pingBatch pings from every source of batch to every other namespace.
 func pingBatch(ctx context.Context, batch, nss []*Namespace, targets map[string]string, opts PingAllOptions, m PingMatrix) error {
+	var only map[PingPair]bool
+	if opts.Pairs != nil {
+		only = make(map[PingPair]bool, len(opts.Pairs))
+		for _, p := range opts.Pairs {
+			only[p] = true
+		}
+	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -145,7 +158,7 @@ func pingBatch(ctx context.Context, batch, nss []*Namespace, targets map[string]
 outer:
 	for _, src := range batch {
 		for _, dst := range nss {
-			if src.Name == dst.Name {
+			if src.Name == dst.Name || (only != nil && !only[PingPair{src.Name, dst.Name}]) {
 				continue
 			}
 			addr := targets[dst.Name]

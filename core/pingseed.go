@@ -61,12 +61,23 @@ func ifAddrs(h *netlink.Handle) ([]ifAddr, error) {
 	return out, nil
 }
 
-// seedNeighbours adds a permanent neighbour entry in each namespace of nss
-// for each other one whose target address is on one of its links, unless
-// an entry exists already (someone's: left as it is). It returns what it
-// added, also on failure.
+// SeedNeighbours adds a permanent neighbour entry in each namespace of
+// nss for each other one whose address (addrs, by namespace name) is on
+// one of its links, unless an entry exists already (someone's: left as it
+// is). undo removes exactly the entries it added; on failure it has
+// removed them already.
 //
 // Equivalent to: `ip -n SRC neigh add DST lladdr MAC dev DEV nud permanent`
+func SeedNeighbours(nss []*Namespace, addrs map[string]string) (undo func(), err error) {
+	added, err := seedNeighbours(nss, addrs)
+	undo = func() { unseedNeighbours(added) }
+	if err != nil {
+		undo()
+		return nil, err
+	}
+	return undo, nil
+}
+
 func seedNeighbours(nss []*Namespace, targets map[string]string) ([]seededNeigh, error) {
 	handles := map[string]*netlink.Handle{}
 	addrs := map[string][]ifAddr{}

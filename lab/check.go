@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/nssh/nssh/core"
@@ -25,7 +23,7 @@ type CheckOptions struct {
 	// loopback); nodes it leaves out keep their default (see Targets).
 	Targets map[string]string
 	// DynamicARP pings without first adding permanent neighbour entries for
-	// on-link pairs (see neigh.go): it tests ARP too, but over more than
+	// on-link pairs (see core.SeedNeighbours): it tests ARP too, but over more than
 	// about 30 hosts on one segment the kernel's global neighbour table
 	// overflows and pings are lost.
 	DynamicARP bool
@@ -64,17 +62,17 @@ func (l *Lab) Loopbacks() map[string]string {
 }
 
 // checker is the state of one Check or Converge: the namespaces opened,
-// the targets and the neighbour entries seeded.
+// the targets, and the undoing of the neighbour entries seeded.
 type checker struct {
 	l       *Lab
 	opts    CheckOptions
-	targets map[string]string
-	nss     map[string]*core.Namespace
-	seeded  []seeded
+	targets map[string]string          // by node name
+	nss     map[string]*core.Namespace // by node name
+	undo    func()
 }
 
 // newChecker resolves the targets, opens the namespaces and seeds the
-// neighbour entries; close undoes the seeding.
+// neighbour entries (core.SeedNeighbours); close undoes the seeding.
 func (l *Lab) newChecker(opts CheckOptions) (*checker, error) {
 	targets := l.Targets()
 	for n, addr := range opts.Targets {
@@ -102,10 +100,7 @@ func (l *Lab) newChecker(opts CheckOptions) (*checker, error) {
 		}
 		targets = sub
 	}
-	if opts.Parallel <= 0 {
-		opts.Parallel = 16 * runtime.NumCPU()
-	}
-	c := &checker{l: l, opts: opts, targets: targets, nss: map[string]*core.Namespace{}}
+	c := &checker{l: l, opts: opts, targets: targets, nss: map[string]*core.Namespace{}, undo: func() {}}
 	for src := range targets {
 		ns, err := l.cfg.Open(Netns(l.spec.Name, src))
 		if err != nil {
@@ -114,17 +109,34 @@ func (l *Lab) newChecker(opts CheckOptions) (*checker, error) {
 		c.nss[src] = ns
 	}
 	if !opts.DynamicARP {
-		var err error
-		c.seeded, err = l.seedNeighbours(c.nss, targets)
+		undo, err := core.SeedNeighbours(c.list(), c.addrs())
 		if err != nil {
-			c.close()
 			return nil, fmt.Errorf("lab %s: check: %w", l.spec.Name, err)
 		}
+		c.undo = undo
 	}
 	return c, nil
 }
 
-func (c *checker) close() { unseed(c.seeded) }
+func (c *checker) close() { c.undo() }
+
+// list returns the namespaces in node order.
+func (c *checker) list() []*core.Namespace {
+	out := make([]*core.Namespace, 0, len(c.nss))
+	for _, n := range sortedKeys(c.nss) {
+		out = append(out, c.nss[n])
+	}
+	return out
+}
+
+// addrs returns the targets by namespace name.
+func (c *checker) addrs() map[string]string {
+	out := make(map[string]string, len(c.targets))
+	for n, a := range c.targets {
+		out[c.nss[n].Name] = a
+	}
+	return out
+}
 
 // pair is one source and destination node.
 type pair struct{ src, dst string }
@@ -142,33 +154,27 @@ func (c *checker) allPairs() []pair {
 	return out
 }
 
-// round pings every pair in parallel and records the results in m.
+// round pings the pairs in parallel (core.PingAll) and records the
+// results in m.
 func (c *checker) round(ctx context.Context, pairs []pair, m Matrix) error {
-	popts := core.PingOptions{Timeout: c.opts.Timeout}
-	var mu sync.Mutex
-	var firstErr error
-	sem := make(chan struct{}, c.opts.Parallel)
-	var wg sync.WaitGroup
-	for _, j := range pairs {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			res, err := core.Ping(ctx, c.nss[j.src], c.targets[j.dst], popts)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-			if m[j.src] == nil {
-				m[j.src] = map[string]core.PingResult{}
-			}
-			m[j.src][j.dst] = res
-		}()
+	opts := core.PingAllOptions{
+		PingOptions: core.PingOptions{Timeout: c.opts.Timeout},
+		Parallel:    c.opts.Parallel,
+		Addrs:       c.addrs(),
+		Pairs:       []core.PingPair{},
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return fmt.Errorf("lab %s: check: %w", c.l.spec.Name, firstErr)
+	for _, p := range pairs {
+		opts.Pairs = append(opts.Pairs, core.PingPair{Src: c.nss[p.src].Name, Dst: c.nss[p.dst].Name})
+	}
+	pm, err := core.PingAll(ctx, c.list(), opts)
+	if err != nil {
+		return fmt.Errorf("lab %s: check: %w", c.l.spec.Name, err)
+	}
+	for _, p := range pairs {
+		if m[p.src] == nil {
+			m[p.src] = map[string]core.PingResult{}
+		}
+		m[p.src][p.dst] = pm[c.nss[p.src].Name][c.nss[p.dst].Name]
 	}
 	return nil
 }
@@ -177,7 +183,7 @@ func (c *checker) round(ctx context.Context, pairs []pair, m Matrix) error {
 // such node, in parallel, like Mininet's pingall. Unreachable pairs are
 // results (OK false), not errors; a missing namespace is an error. Unless
 // opts.DynamicARP, on-link pairs get permanent neighbour entries for the
-// duration of the check (removed afterwards; see neigh.go for why).
+// duration of the check (removed afterwards; see core.SeedNeighbours).
 //
 // Equivalent to: `ip netns exec LAB-A ping -c1 ADDR_B` for every pair
 func (l *Lab) Check(ctx context.Context, opts CheckOptions) (Matrix, error) {

@@ -6,74 +6,33 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
-
 	"github.com/nssh/nssh/core"
 )
 
 // createNetns makes the namespace RunDir/NAME like `ip netns add NAME`,
-// but marks it (alias of lo) and brings lo up while the new namespace is
-// still private to this thread, before the bind mount makes it visible: a
-// lab namespace is never seen without its marker. It returns a netlink
-// handle bound to the new namespace, which the caller closes.
-//
-// The caller has run cfg.PrepareRunDir. On failure nothing is left.
+// but marks it (alias of lo) and brings lo up before the bind mount makes
+// it visible (core's AddWith): a lab namespace is never seen without its
+// marker. On failure nothing is left.
 //
 // Equivalent to: `ip netns add NAME; ip -n NAME link set lo alias MARKER up`
-func createNetns(cfg core.Config, name, marker string) (*core.Namespace, *netlink.Handle, error) {
-	path := cfg.Path(name)
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, &core.OpError{Op: "add", Name: name, Err: err}
-	}
-	unix.Close(fd)
-	var h *netlink.Handle
-	err = core.InNewNetns(func() error {
-		var err error
-		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
-			return fmt.Errorf("netlink socket: %w", err)
-		}
-		lo, err := h.LinkByName("lo")
-		if err == nil {
-			err = h.LinkSetAlias(lo, marker)
-		}
-		if err == nil {
-			err = h.LinkSetUp(lo)
-		}
-		if err == nil {
-			err = unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
-		}
-		return err
+func createNetns(cfg core.Config, name, marker string) (*core.Namespace, error) {
+	up := true
+	return cfg.AddWith(name, func(ns *core.Namespace) error {
+		return ns.LinkSet("lo", core.LinkChange{Alias: &marker, Up: &up})
 	})
-	if err != nil {
-		if h != nil {
-			h.Close()
-		}
-		_ = unix.Unmount(path, unix.MNT_DETACH)
-		_ = unix.Unlink(path)
-		return nil, nil, &core.OpError{Op: "add", Name: name, Err: err}
-	}
-	ns, err := cfg.Open(name)
-	if err != nil {
-		h.Close()
-		return nil, nil, err
-	}
-	return ns, h, nil
 }
 
 // nsOwner returns the lab marker of an existing namespace (the alias of
 // its lo), "" when it has none.
 func nsOwner(ns *core.Namespace) (string, error) {
-	h, err := ns.Handle()
+	lo, err := ns.Link("lo")
 	if err != nil {
 		return "", err
 	}
-	lo, err := h.LinkByName("lo")
-	if err != nil {
-		return "", &core.OpError{Op: "link show", Name: ns.Name, Err: fmt.Errorf("lo: %w", err)}
+	if lo == nil {
+		return "", fmt.Errorf("no lo: %w", fs.ErrNotExist)
 	}
-	return lo.Attrs().Alias, nil
+	return lo.Alias, nil
 }
 
 // nsKind classifies RunDir/NAME before a lab touches it.

@@ -20,8 +20,8 @@ func (r *run) nodeAddrs(n *node) error {
 			if err != nil {
 				return err
 			}
-			if l != nil && l.Type() != "dummy" {
-				return r.fail(subject, fmt.Errorf("%s link %w (want a dummy)", l.Type(), ErrNotOwned))
+			if l != nil && l.Type != "dummy" {
+				return r.fail(subject, fmt.Errorf("%s link %w (want a dummy)", l.Type, ErrNotOwned))
 			}
 			exists = l != nil
 		}

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/nssh/nssh/core"
 )
 
 // progressDelay is how long an Up or Down runs before a progress line shows.
@@ -81,6 +81,5 @@ func isTerminal(w io.Writer) bool {
 	if !ok || w == nil {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return core.IsTerminal(f.Fd())
 }

@@ -3,12 +3,8 @@ package lab
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/netip"
 	"slices"
-
-	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
 )
@@ -29,13 +25,12 @@ type node struct {
 	name, netns string
 	spec        Node
 	ns          *core.Namespace // nil when the namespace does not exist (plan)
-	h           *netlink.Handle
-	ownH        bool // h was made by this run and is closed by it
-	fresh       bool // created by this run (or would be, in a plan): empty
+	fresh       bool            // created by this run (or would be, in a plan): empty
 
-	links map[string]netlink.Link       // by kernel name, loaded on first use
-	addrs map[int]map[netip.Prefix]bool // by link index
-	newV6 []core.LinkAddr               // IPv6 addresses this run added
+	links  map[string]*core.Link            // by kernel name, loaded on first use
+	addrs  map[string]map[netip.Prefix]bool // by kernel link name
+	routes []core.Route
+	newV6  []core.LinkAddr // IPv6 addresses this run added
 }
 
 func newRun(ctx context.Context, l *Lab, apply bool, verb string) *run {
@@ -47,13 +42,8 @@ func newRun(ctx context.Context, l *Lab, apply bool, verb string) *run {
 	return r
 }
 
-// close releases the handles the run made and clears the progress line.
+// close clears the progress line.
 func (r *run) close() {
-	for _, n := range r.nodes {
-		if n.ownH && n.h != nil {
-			n.h.Close()
-		}
-	}
 	r.prog.stop()
 }
 
@@ -71,11 +61,6 @@ func (r *run) fail(subject string, err error) error {
 // settings (lo, sysctls, bridge), links with their addresses and netem,
 // then routes.
 func (r *run) reconcile() error {
-	if r.apply {
-		if err := r.l.cfg.PrepareRunDir(); err != nil {
-			return r.fail("run dir", err)
-		}
-	}
 	for _, name := range r.l.spec.NodeNames() {
 		if err := r.ctx.Err(); err != nil {
 			return r.fail("interrupted", err)
@@ -118,10 +103,10 @@ func (r *run) settle() error {
 	}
 	for _, name := range r.l.spec.NodeNames() {
 		n := r.nodes[name]
-		if err := core.WaitLinksSettled(n.h); err != nil {
+		if err := n.ns.WaitLinksSettled(); err != nil {
 			return r.fail(n.netns, err)
 		}
-		if err := core.WaitAddrsUsable(n.h, n.newV6); err != nil {
+		if err := n.ns.WaitAddrsUsable(n.newV6); err != nil {
 			return r.fail(n.netns, err)
 		}
 	}
@@ -139,10 +124,6 @@ func (r *run) netns(name string) error {
 	switch kind {
 	case nsOwned:
 		n.ns = ns
-		n.h, err = ns.Handle()
-		if err != nil {
-			return r.fail(n.netns, err)
-		}
 		return r.loUp(n)
 	case nsForeign:
 		return r.fail(n.netns, fmt.Errorf("namespace %w (no %q marker)", ErrNotOwned, r.marker))
@@ -151,29 +132,32 @@ func (r *run) netns(name string) error {
 	}
 	r.record("add", "netns", n.netns, "")
 	n.fresh = true
+	n.links = map[string]*core.Link{}
 	if !r.apply {
 		return nil
 	}
-	n.ns, n.h, err = createNetns(r.l.cfg, n.netns, r.marker)
+	n.ns, err = createNetns(r.l.cfg, n.netns, r.marker)
 	if err != nil {
 		return r.fail(n.netns, err)
 	}
-	n.ownH = true
 	return nil
 }
 
 // loUp brings lo up again if someone set it down.
 func (r *run) loUp(n *node) error {
-	lo, err := n.h.LinkByName("lo")
+	lo, err := r.lookup(n, "lo")
 	if err != nil {
-		return r.fail(n.netns, fmt.Errorf("lo: %w", err))
+		return err
 	}
-	if lo.Attrs().RawFlags&unix.IFF_UP != 0 {
+	if lo == nil {
+		return r.fail(n.netns, fmt.Errorf("no lo"))
+	}
+	if lo.Up {
 		return nil
 	}
 	r.record("set", "link", n.netns+":lo", "up")
 	if r.apply {
-		if err := n.h.LinkSetUp(lo); err != nil {
+		if err := n.ns.LinkSet("lo", core.LinkChange{Up: ptr(true)}); err != nil {
 			return r.fail(n.netns+":lo", err)
 		}
 	}
@@ -194,6 +178,8 @@ func (r *run) nodeSettings(n *node) error {
 }
 
 // bridge makes sure the switch node's bridge exists, is the lab's and is up.
+//
+// Equivalent to: `ip -n NETNS link add BRIDGE alias MARKER up type bridge`
 func (r *run) bridge(n *node) error {
 	subject := n.netns + ":" + n.spec.Bridge
 	cur, err := r.lookup(n, n.spec.Bridge)
@@ -205,86 +191,63 @@ func (r *run) bridge(n *node) error {
 		if !r.apply {
 			return nil
 		}
-		br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{
-			Name: core.KernelName(n.spec.Bridge), Flags: net.FlagUp}}
-		if err := n.h.LinkAdd(br); err != nil { // sets br.Index
+		br, err := n.ns.LinkAdd(core.LinkSpec{Name: n.spec.Bridge, Type: "bridge", Alias: r.marker, Up: true})
+		if err != nil {
 			return r.fail(subject, err)
 		}
-		return r.afterAdd(n, n.spec.Bridge, br)
+		n.links[br.KernelName] = br
+		return nil
 	}
-	if cur.Type() != "bridge" {
-		return r.fail(subject, fmt.Errorf("%s link %w", cur.Type(), ErrNotOwned))
+	if cur.Type != "bridge" {
+		return r.fail(subject, fmt.Errorf("%s link %w", cur.Type, ErrNotOwned))
 	}
-	return r.ensureLink(n, n.spec.Bridge, cur, 0)
+	return r.ensureLink(n, n.spec.Bridge, cur, "")
 }
 
 // lookup returns the current link of a node by its (possibly long) name,
 // nil when it has none. Fresh nodes have no links yet in a plan.
-func (r *run) lookup(n *node, dev string) (netlink.Link, error) {
+func (r *run) lookup(n *node, dev string) (*core.Link, error) {
 	if n.ns == nil {
 		return nil, nil
 	}
 	if n.links == nil {
-		if n.fresh {
-			n.links = map[string]netlink.Link{}
-		} else if err := r.loadLinks(n); err != nil {
+		if err := r.load(n); err != nil {
 			return nil, err
 		}
 	}
 	return n.links[core.KernelName(dev)], nil
 }
 
-// loadLinks reads the links and addresses of a node.
+// load reads the links, addresses and routes of a node.
 //
-// Equivalent to: `ip -n NETNS link; ip -n NETNS addr`
-func (r *run) loadLinks(n *node) error {
-	links, err := dump(n.h.LinkList)
+// Equivalent to: `ip -n NETNS link; ip -n NETNS addr; ip -n NETNS route`
+func (r *run) load(n *node) error {
+	snap, err := n.ns.Snapshot()
 	if err != nil {
-		return r.fail(n.netns, fmt.Errorf("list links: %w", err))
+		return r.fail(n.netns, err)
 	}
-	n.links = map[string]netlink.Link{}
-	for _, l := range links {
-		n.links[l.Attrs().Name] = l
+	n.links = map[string]*core.Link{}
+	for i := range snap.Links {
+		l := &snap.Links[i]
+		n.links[l.KernelName] = l
 	}
-	addrs, err := dump(func() ([]netlink.Addr, error) { return n.h.AddrList(nil, netlink.FAMILY_ALL) })
-	if err != nil {
-		return r.fail(n.netns, fmt.Errorf("list addrs: %w", err))
-	}
-	n.addrs = map[int]map[netip.Prefix]bool{}
-	for _, a := range addrs {
-		p, ok := prefixOf(a.IPNet)
-		if !ok {
+	n.addrs = map[string]map[netip.Prefix]bool{}
+	for _, a := range snap.Addrs {
+		p, err := netip.ParsePrefix(a.Addr)
+		if err != nil {
 			continue
 		}
-		if n.addrs[a.LinkIndex] == nil {
-			n.addrs[a.LinkIndex] = map[netip.Prefix]bool{}
+		dev := core.KernelName(a.Dev)
+		if n.addrs[dev] == nil {
+			n.addrs[dev] = map[netip.Prefix]bool{}
 		}
-		n.addrs[a.LinkIndex][p] = true
+		n.addrs[dev][p] = true
 	}
+	n.routes = snap.Routes
 	return nil
 }
 
-// afterAdd marks a link just created by the run (the kernel ignores an
-// alias given at creation), gives it its long name as an altname, and
-// records it in the node's view. l must carry the new link's index.
-//
-// Equivalent to: `ip -n NETNS link set DEV alias MARKER; ip -n NETNS link property add dev DEV altname LONG`
-func (r *run) afterAdd(n *node, dev string, l netlink.Link) error {
-	if err := n.h.LinkSetAlias(l, r.marker); err != nil {
-		return r.fail(n.netns+":"+dev, err)
-	}
-	l.Attrs().Alias = r.marker
-	if core.KernelName(dev) != dev {
-		if err := n.h.LinkAddAltName(l, dev); err != nil {
-			return r.fail(n.netns+":"+dev, fmt.Errorf("altname: %w", err))
-		}
-	}
-	if n.links == nil {
-		n.links = map[string]netlink.Link{}
-	}
-	n.links[l.Attrs().Name] = l
-	return nil
-}
+func ptr[T any](v T) *T { return &v }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

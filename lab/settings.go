@@ -1,14 +1,10 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"net"
 	"net/netip"
 	"time"
-
-	"github.com/vishvananda/netlink"
 
 	"github.com/nssh/nssh/core"
 )
@@ -41,13 +37,13 @@ func (r *run) sysctl(n *node, key, want string) error {
 // not asked for.
 //
 // Equivalent to: `tc -n NETNS qdisc replace dev DEV root netem ...`
-func (r *run) netem(n *node, dev string, cur netlink.Link, want *core.Netem) error {
+func (r *run) netem(n *node, dev string, cur *core.Link, want *core.Netem) error {
 	if want == nil {
 		return nil
 	}
 	subject := n.netns + ":" + dev
 	if cur != nil && n.ns != nil {
-		have, err := n.ns.NetemOf(cur.Attrs().Name)
+		have, err := n.ns.NetemOf(cur.KernelName)
 		if err != nil {
 			return r.fail(subject, err)
 		}
@@ -104,21 +100,18 @@ func (r *run) routes(n *node) error {
 	if len(want) == 0 {
 		return nil
 	}
-	var have []netlink.Route
+	var have []core.Route
 	if n.ns != nil && !n.fresh {
-		var err error
-		have, err = dump(func() ([]netlink.Route, error) { return n.h.RouteList(nil, netlink.FAMILY_ALL) })
-		if err != nil {
-			return r.fail(n.netns, fmt.Errorf("list routes: %w", err))
+		if n.links == nil {
+			if err := r.load(n); err != nil {
+				return err
+			}
 		}
+		have = n.routes
 	}
 	for _, rt := range want {
-		nr, err := r.toRoute(n, rt)
-		if err != nil {
-			return err
-		}
 		op := "add"
-		if found, same := findRoute(have, nr, rt); same {
+		if found, same := findRoute(have, rt); same {
 			continue
 		} else if found {
 			op = "set"
@@ -127,62 +120,44 @@ func (r *run) routes(n *node) error {
 		if !r.apply {
 			continue
 		}
-		if err := n.h.RouteReplace(nr); err != nil {
+		if err := n.ns.RouteReplace(toCoreRoute(rt)); err != nil {
 			return r.fail(n.netns+" route "+rt.String(), err)
 		}
 	}
 	return nil
 }
 
-// toRoute builds the netlink route; the device index is looked up only
-// when the namespace exists.
-func (r *run) toRoute(n *node, rt Route) (*netlink.Route, error) {
-	dst := rt.dst()
-	nr := &netlink.Route{
-		Dst:      &net.IPNet{IP: net.IP(dst.Addr().AsSlice()), Mask: net.CIDRMask(dst.Bits(), dst.Addr().BitLen())},
-		Priority: rt.Metric,
-	}
+// toCoreRoute converts a lab route for core.
+func toCoreRoute(rt Route) core.Route {
+	out := core.Route{Dst: rt.dst().String(), Metric: rt.Metric}
 	if rt.Via.IsValid() {
-		nr.Gw = net.IP(rt.Via.AsSlice())
+		out.Via = rt.Via.String()
 	}
-	if rt.Dev != "" && n.ns != nil {
-		l, err := r.lookup(n, rt.Dev)
-		if err != nil {
-			return nil, err
-		}
-		if l != nil {
-			nr.LinkIndex = l.Attrs().Index
-		}
+	if rt.Dev != "" {
+		out.Dev = core.KernelName(rt.Dev)
 	}
-	if nr.Gw == nil {
-		nr.Scope = netlink.SCOPE_LINK
-	}
-	return nr, nil
+	return out
 }
 
 // findRoute reports whether a route to the same destination (main table)
 // exists, and whether it matches the wanted one in every set field.
-func findRoute(have []netlink.Route, want *netlink.Route, rt Route) (found, same bool) {
-	wdst, _ := prefixOf(want.Dst)
+func findRoute(have []core.Route, rt Route) (found, same bool) {
+	wdst := rt.dst()
 	for _, h := range have {
-		if h.Table != 0 && h.Table != 254 {
+		if h.Table != 0 && h.Table != mainTable {
 			continue
 		}
-		hdst, ok := prefixOf(h.Dst)
-		if !ok {
-			hdst = zeroPrefix(h.Family)
-		}
-		if hdst != wdst {
+		if routeDst(h) != wdst {
 			continue
 		}
 		found = true
-		if rt.Metric != 0 && h.Priority != rt.Metric {
+		if rt.Metric != 0 && h.Metric != rt.Metric {
 			continue
 		}
-		if rt.Via.IsValid() && !h.Gw.Equal(want.Gw) {
+		if via, err := netip.ParseAddr(h.Via); rt.Via.IsValid() && (err != nil || via.Unmap() != rt.Via) {
 			continue
 		}
-		if want.LinkIndex != 0 && h.LinkIndex != want.LinkIndex {
+		if rt.Dev != "" && core.KernelName(h.Dev) != core.KernelName(rt.Dev) {
 			continue
 		}
 		return true, true
@@ -190,24 +165,17 @@ func findRoute(have []netlink.Route, want *netlink.Route, rt Route) (found, same
 	return found, false
 }
 
-func zeroPrefix(family int) netip.Prefix {
-	if family == netlink.FAMILY_V6 {
-		return netip.PrefixFrom(netip.IPv6Unspecified(), 0)
-	}
-	return netip.PrefixFrom(netip.IPv4Unspecified(), 0)
-}
+// mainTable is the number of the main routing table.
+const mainTable = 254
 
-// dump runs a netlink dump again while the kernel says it was interrupted
-// by a concurrent change (NLM_F_DUMP_INTR), like containernetworking's
-// netlinksafe; a torn result is never returned as complete.
-func dump[T any](f func() (T, error)) (T, error) {
-	var res T
-	var err error
-	for range 5 {
-		res, err = f()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			return res, err
+// routeDst is the destination of a reported route as a prefix.
+func routeDst(h core.Route) netip.Prefix {
+	if h.Dst == "default" {
+		if h.Family == "inet6" {
+			return netip.PrefixFrom(netip.IPv6Unspecified(), 0)
 		}
+		return netip.PrefixFrom(netip.IPv4Unspecified(), 0)
 	}
-	return res, err
+	p, _ := netip.ParsePrefix(h.Dst)
+	return p
 }

@@ -100,6 +100,7 @@ func (b *Binding) luaLabUp(L *lua.LState) int {
 	ctx, cancel := b.opContext(L)
 	defer cancel()
 	changes, err := l.Up(ctx)
+	b.recordLabChanges(changes)
 	if err != nil {
 		raiseLabError(L, "lab:up", l, err)
 	}
@@ -126,11 +127,22 @@ func (b *Binding) luaLabDown(L *lua.LState) int {
 	ctx, cancel := b.opContext(L)
 	defer cancel()
 	changes, err := l.Down(ctx)
+	b.recordLabChanges(changes)
 	if err != nil {
 		raiseLabError(L, "lab:down", l, err)
 	}
 	L.Push(changesTable(L, changes))
 	return 1
+}
+
+// recordLabChanges remembers the namespaces a lab added and deleted, like
+// those of netns.add and netns.del, for the first netns.next_event().
+func (b *Binding) recordLabChanges(changes []lab.Change) {
+	for _, c := range changes {
+		if c.Kind == "netns" {
+			b.ev.recordOwn(c.Op, c.Name)
+		}
+	}
 }
 
 // luaLabDot is lab:dot() -> Graphviz text.
