@@ -7,10 +7,10 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
 )
@@ -146,9 +146,9 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	}
 	out, err := b.cfg.Run(ctx, ns.Name, argv, o.core)
 	if o.inherit {
-		b.term.end(out.Signal == int(unix.SIGINT))
+		b.term.end(out.Signal == int(syscall.SIGINT))
 	}
-	if interrupted(ctx, out.Signal == int(unix.SIGINT)) {
+	if interrupted(ctx, out.Signal == int(syscall.SIGINT)) {
 		raise(L, "netns.exec", ns.Name, "ECANCELED", "Operation canceled")
 	}
 	if err != nil {
@@ -219,7 +219,7 @@ func exitText(argv []string, out core.Output) string {
 		cmd = argv[2]
 	}
 	if out.Signal != 0 {
-		return fmt.Sprintf("%q killed by signal %s", cmd, unix.SignalName(unix.Signal(out.Signal)))
+		return fmt.Sprintf("%q killed by signal %s", cmd, core.SignalName(out.Signal))
 	}
 	return fmt.Sprintf("%q exited with status %d", cmd, out.Code)
 }

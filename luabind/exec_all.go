@@ -6,10 +6,10 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/pm"
-	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
 )
@@ -55,7 +55,7 @@ func (b *Binding) luaExecAll(L *lua.LState) int {
 	}
 	results := b.cfg.ExecAll(ctx, names, argv, o.core, parallel)
 	gotSIGINT := slices.ContainsFunc(results, func(r core.NamedOutput) bool {
-		return r.Err == nil && r.Output.Signal == int(unix.SIGINT)
+		return r.Err == nil && r.Output.Signal == int(syscall.SIGINT)
 	})
 	if o.inherit {
 		b.term.end(gotSIGINT)

@@ -3,9 +3,9 @@ package luabind
 import (
 	"errors"
 	"io/fs"
+	"syscall"
 
 	lua "github.com/yuin/gopher-lua"
-	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
 )
@@ -94,11 +94,11 @@ func checkNamespace(L *lua.LState, n int) *core.Namespace {
 		}
 		ns, err := cfg.Open(held.Name)
 		if err == nil && !ns.Same(held) {
-			err = unix.ENOENT
+			err = syscall.ENOENT
 		}
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, core.ErrNotNetns) {
-				err = unix.ENOENT
+				err = syscall.ENOENT
 			}
 			raiseError(L, op, held.Name, err)
 		}
