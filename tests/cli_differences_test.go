@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -132,23 +133,35 @@ func TestCLIMonitorWritesEachLineAtOnce(t *testing.T) {
 }
 
 // syncMonitor creates probe files until the monitor reports one, so that
-// its inotify watch is known to be in place, and consumes that probe's
-// two lines.
+// its inotify watch is known to be in place. The reports of earlier
+// probes may arrive after the next probe was made (a loaded machine delays
+// the monitor), so once one arrived, one last probe "synced" is made and
+// every line up to its two is consumed: all of them must be probe lines.
 func syncMonitor(t *testing.T, dir string, lines <-chan string) {
 	t.Helper()
-	deadline := time.Now().Add(lineGuard)
-	for i := 0; time.Now().Before(deadline); i++ {
-		name := filepath.Join(dir, fmt.Sprintf("sync%d", i))
+	probe := func(name string) {
+		name = filepath.Join(dir, name)
 		if err := os.WriteFile(name, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		os.Remove(name)
+	}
+	isProbe := regexp.MustCompile(`^(add|delete) sync\d+$`).MatchString
+	deadline := time.Now().Add(lineGuard)
+	for i := 0; time.Now().Before(deadline); i++ {
+		probe(fmt.Sprintf("sync%d", i))
 		select {
 		case l := <-lines:
-			if l != "add "+filepath.Base(name) {
-				t.Fatalf("first monitor line %q, want %q", l, "add "+filepath.Base(name))
+			if !isProbe(l) {
+				t.Fatalf("first monitor line %q, want one for a probe file", l)
 			}
-			expectLine(t, lines, "delete "+filepath.Base(name))
+			probe("synced")
+			for l := nextLine(t, lines, "add synced"); l != "add synced"; l = nextLine(t, lines, "add synced") {
+				if !isProbe(l) {
+					t.Fatalf("monitor line %q among the probe files' lines", l)
+				}
+			}
+			expectLine(t, lines, "delete synced")
 			return
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -156,18 +169,26 @@ func syncMonitor(t *testing.T, dir string, lines <-chan string) {
 	t.Fatal("monitor never reported a probe file")
 }
 
-func expectLine(t *testing.T, lines <-chan string, want string) {
+// nextLine returns the next monitor line, failing the test when none comes
+// (while waiting for want).
+func nextLine(t *testing.T, lines <-chan string, want string) string {
 	t.Helper()
 	select {
 	case l, ok := <-lines:
 		if !ok {
 			t.Fatalf("monitor output ended, want %q", want)
 		}
-		if l != want {
-			t.Fatalf("monitor line %q, want %q", l, want)
-		}
+		return l
 	case <-time.After(lineGuard):
 		t.Fatalf("monitor line %q not written while the monitor runs (buffered?)", want)
+	}
+	return ""
+}
+
+func expectLine(t *testing.T, lines <-chan string, want string) {
+	t.Helper()
+	if l := nextLine(t, lines, want); l != want {
+		t.Fatalf("monitor line %q, want %q", l, want)
 	}
 }
 
