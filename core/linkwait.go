@@ -2,27 +2,24 @@ package core
 
 import (
 	"path/filepath"
-	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
-
-// operUpWait bounds how long bringing a link up waits for the kernel to
-// finish it (linkwatch delays non-urgent carrier changes by up to 1s).
-const operUpWait = 2 * time.Second
 
 // waitOperUp waits until a link that is up and has carrier is also
 // operationally up. The kernel turns a link's carrier on at once but
 // activates its queueing discipline only when linkwatch handles the change
 // (usually within a millisecond, up to a second later); until then every
 // packet sent through the link is dropped, so the first ping of a freshly
-// wired lab would be lost. Links without carrier (the other end is down)
-// or without operstate support return at once, and so does a timeout: this
-// only removes a race, it never fails an operation. It reports whether it
-// had to wait.
+// wired lab would be lost. Linkwatch needs the RTNL lock, so on a loaded
+// machine this can take seconds; the wait ends on the link's state, not a
+// clock. Links without carrier (the other end is down), set down
+// meanwhile, gone, or without operstate support return at once, and so
+// does running past settleGuard: this only removes a race, it never fails
+// an operation. It reports whether it had to wait.
 func waitOperUp(h *netlink.Handle, index int) (waited bool) {
-	_ = pollUntil(operUpWait, func() (bool, error) {
+	_ = pollUntil(settleGuard, func() (bool, error) {
 		l, err := h.LinkByIndex(index)
 		if err != nil {
 			return true, nil // gone: nothing to wait for

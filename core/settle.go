@@ -18,58 +18,99 @@ type LinkAddr struct {
 	IP    net.IP
 }
 
-// addrReadyTimeout bounds WaitAddrsUsable. The kernel normally finishes
-// in well under a millisecond; a link whose carrier came up but whose
-// operational state the kernel has not yet updated can take up to a second.
-const addrReadyTimeout = 1500 * time.Millisecond
+// settleGuard bounds the waits for the kernel's deferred work (this file
+// and linkwait.go). They end on the kernel's state, not on a clock: what
+// they wait for normally takes well under a millisecond, but the kernel
+// does it from work queues that need the RTNL lock, which other workloads
+// on the machine (namespaces being torn down, above all) can hold for
+// seconds, and a wait that gave up after a guess of the kernel's worst
+// case made a loaded machine's labs drop their first packets. A wait
+// whose object goes away (address deleted, link down or gone) ends at
+// once; the guard only keeps a kernel that never finishes from hanging
+// the caller.
+const settleGuard = 30 * time.Second
 
 // WaitAddrsUsable waits until the kernel can receive packets for the IPv6
 // addresses in addrs that sit on a link that is up with a carrier. The
 // kernel acknowledges RTM_NEWADDR for an IPv6 address before it installs
 // the address's local route (that happens from a work queue, even with
 // IFA_F_NODAD), and a packet that arrives in between is dropped as not
-// for this host. IPv4 addresses, and addresses on links that are down,
-// are not waited for. It gives up silently after addrReadyTimeout: the
-// addresses exist either way.
+// for this host. IPv4 addresses are not waited for; nor are addresses
+// whose link is down, has no carrier or is gone, or that are gone or
+// failed duplicate address detection: the kernel will not install their
+// routes (checked on every round, so an address deleted or a link taken
+// down meanwhile ends the wait). Past settleGuard it gives up silently:
+// the addresses exist either way.
 func WaitAddrsUsable(h *netlink.Handle, addrs []LinkAddr) error {
-	pending, err := waitableAddrs(h, addrs)
-	if err != nil || len(pending) == 0 {
-		return err
+	var pending []LinkAddr
+	for _, a := range addrs {
+		if a.IP.To4() == nil {
+			pending = append(pending, a)
+		}
 	}
-	return pollUntil(addrReadyTimeout, func() (bool, error) {
+	if len(pending) == 0 {
+		return nil
+	}
+	return pollUntil(settleGuard, func() (bool, error) {
 		local, err := h.RouteListFiltered(netlink.FAMILY_V6,
 			&netlink.Route{Table: unix.RT_TABLE_LOCAL}, netlink.RT_FILTER_TABLE)
 		if err != nil && !errors.Is(err, netlink.ErrDumpInterrupted) { // a torn dump only delays
 			return false, err
 		}
-		pending = withoutLocal(pending, local)
-		return len(pending) == 0, nil
+		if pending = withoutLocal(pending, local); len(pending) == 0 {
+			return true, nil
+		}
+		pending, err = awaitedAddrs(h, pending)
+		return len(pending) == 0, err
 	})
 }
 
-// waitableAddrs keeps the IPv6 addresses of addrs whose link is up and has
-// a carrier.
-func waitableAddrs(h *netlink.Handle, addrs []LinkAddr) ([]LinkAddr, error) {
+// awaitedAddrs keeps the addresses of addrs whose local route the kernel
+// is still going to install (see routeComing).
+func awaitedAddrs(h *netlink.Handle, addrs []LinkAddr) ([]LinkAddr, error) {
 	var out []LinkAddr
-	ready := map[int]bool{}
+	links := map[int]netlink.Link{}
+	onLink := map[int][]netlink.Addr{}
 	for _, a := range addrs {
-		if a.IP.To4() != nil {
-			continue
-		}
-		r, seen := ready[a.Index]
+		l, seen := links[a.Index]
 		if !seen {
-			l, err := h.LinkByIndex(a.Index)
-			if err != nil {
+			var err error
+			l, err = h.LinkByIndex(a.Index)
+			var gone netlink.LinkNotFoundError
+			if errors.As(err, &gone) || errors.Is(err, unix.ENODEV) {
+				l = nil
+			} else if err != nil {
 				return nil, err
 			}
-			r = l.Attrs().Flags&net.FlagUp != 0 && l.Attrs().RawFlags&unix.IFF_LOWER_UP != 0
-			ready[a.Index] = r
+			links[a.Index] = l
+			if l != nil {
+				list, err := h.AddrList(l, netlink.FAMILY_V6)
+				if err != nil && !errors.Is(err, netlink.ErrDumpInterrupted) {
+					return nil, err
+				}
+				onLink[a.Index] = list
+			}
 		}
-		if r {
+		if routeComing(a, l, onLink[a.Index]) {
 			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+// routeComing reports whether the kernel will install the local route of
+// a: its link l exists, is up and has a carrier, and a is on it (in
+// onLink) and did not fail duplicate address detection.
+func routeComing(a LinkAddr, l netlink.Link, onLink []netlink.Addr) bool {
+	if l == nil || l.Attrs().Flags&net.FlagUp == 0 || l.Attrs().RawFlags&unix.IFF_LOWER_UP == 0 {
+		return false
+	}
+	for _, x := range onLink {
+		if x.IP.Equal(a.IP) {
+			return x.Flags&unix.IFA_F_DADFAILED == 0
+		}
+	}
+	return false
 }
 
 // withoutLocal drops the addresses that have a local route in local.
@@ -90,20 +131,16 @@ func withoutLocal(pending []LinkAddr, local []netlink.Route) []LinkAddr {
 	return out
 }
 
-// linkSettleTimeout bounds WaitLinksSettled. The kernel updates the
-// operational state of a link at most a second after its carrier changed.
-const linkSettleTimeout = 2 * time.Second
-
 // WaitLinksSettled waits until every bridge port in h's namespace whose
 // carrier is on also has its operational state up. The kernel sets the
 // carrier synchronously but the operational state later, from a work
 // queue (linkwatch, which may batch it for up to a second), and a bridge
 // forwards through a port only from then on: a packet sent through a
 // fresh port in between is dropped. Other links are not waited for: their
-// late operational state does not stop traffic. It gives up silently
-// after linkSettleTimeout.
+// late operational state does not stop traffic; nor is a port that loses
+// its carrier meanwhile. It gives up silently after settleGuard.
 func WaitLinksSettled(h *netlink.Handle) error {
-	return pollUntil(linkSettleTimeout, func() (bool, error) {
+	return pollUntil(settleGuard, func() (bool, error) {
 		links, err := h.LinkList()
 		if err != nil {
 			if errors.Is(err, netlink.ErrDumpInterrupted) { // torn: look again

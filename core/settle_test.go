@@ -77,3 +77,32 @@ func TestPollUntil(t *testing.T) {
 		t.Fatal("gave up before the timeout")
 	}
 }
+
+func TestRouteComing(t *testing.T) {
+	a := LinkAddr{Index: 3, IP: net.ParseIP("fd00::1")}
+	link := func(flags net.Flags, raw uint32) netlink.Link {
+		return &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Index: 3, Name: "eth0", Flags: flags, RawFlags: raw}}
+	}
+	addr := func(ip string, flags int) netlink.Addr {
+		return netlink.Addr{IPNet: &net.IPNet{IP: net.ParseIP(ip), Mask: net.CIDRMask(64, 128)}, Flags: flags}
+	}
+	up, carrier := net.FlagUp, uint32(unix.IFF_UP|unix.IFF_LOWER_UP)
+	for _, tc := range []struct {
+		name   string
+		l      netlink.Link
+		onLink []netlink.Addr
+		want   bool
+	}{
+		{"on an up link with carrier", link(up, carrier), []netlink.Addr{addr("fe80::1", 0), addr("fd00::1", unix.IFA_F_NODAD)}, true},
+		{"still in duplicate address detection", link(up, carrier), []netlink.Addr{addr("fd00::1", unix.IFA_F_TENTATIVE)}, true},
+		{"failed duplicate address detection", link(up, carrier), []netlink.Addr{addr("fd00::1", unix.IFA_F_TENTATIVE|unix.IFA_F_DADFAILED)}, false},
+		{"deleted meanwhile", link(up, carrier), []netlink.Addr{addr("fe80::1", 0)}, false},
+		{"link without carrier", link(up, unix.IFF_UP), []netlink.Addr{addr("fd00::1", 0)}, false},
+		{"link set down", link(0, 0), []netlink.Addr{addr("fd00::1", 0)}, false},
+		{"link gone", nil, nil, false},
+	} {
+		if got := routeComing(a, tc.l, tc.onLink); got != tc.want {
+			t.Errorf("%s: routeComing = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -72,7 +72,7 @@ func TestLongLinkNames(t *testing.T) {
 // LinkSet attribute by reading the link back, then TCP across the bridge.
 func TestLinkSetAndBridge(t *testing.T) {
 	auditThreads(t)
-	shared := readHostShared()
+	shared := nstest.ReadShared()
 	sw, h1, h2 := newNS(t), newNS(t), newNS(t)
 	br, err := sw.LinkAdd(core.LinkSpec{Name: "br0", Type: "bridge", Up: true})
 	must(t, err)
@@ -93,11 +93,11 @@ func TestLinkSetAndBridge(t *testing.T) {
 	must(t, h1.AddrAdd("eth0", "fd00::1/64"))
 	must(t, h2.AddrAdd("eth0", "fd00::2/64"))
 	if !ping(t, h1, "fd00::2") {
-		t.Fatal("no IPv6 ping across the bridge; " + shared.since())
+		t.Fatal("no IPv6 ping across the bridge; " + shared.Since())
 	}
 	tcpListen(t, h2, "[fd00::2]:7001")
 	if err := tcpEcho(h1, "[fd00::2]:7001", 5*time.Second); err != nil {
-		t.Fatalf("TCP across the bridge: %v; %s", err, shared.since())
+		t.Fatalf("TCP across the bridge: %v; %s", err, shared.Since())
 	}
 	must(t, sw.LinkSet("p2", core.LinkChange{Master: ptr(""), Up: ptr(false)}))
 	p2, _ := sw.Link("p2")

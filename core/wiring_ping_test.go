@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nstest"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -75,7 +76,7 @@ func TestPingAll(t *testing.T) {
 
 func TestPingEdgeCases(t *testing.T) {
 	auditThreads(t)
-	shared := readHostShared()
+	shared := nstest.ReadShared()
 	a, b := newNS(t), newNS(t)
 	must(t, core.Veth(a, "eth0", b, "eth0", core.VethOptions{Up: true}))
 	must(t, a.AddrAdd("eth0", "10.4.0.1/24"))
@@ -95,21 +96,21 @@ func TestPingEdgeCases(t *testing.T) {
 	}
 	r, err = core.Ping(context.Background(), a, "10.4.0.2", core.PingOptions{Count: 3, Size: 1400, Timeout: 3 * time.Second})
 	if err != nil || !r.OK || r.Sent != 3 || r.Received != 3 || r.RTT <= 0 {
-		t.Fatalf("3 pings = %+v, %v; %s", r, err, shared.since())
+		t.Fatalf("3 pings = %+v, %v; %s", r, err, shared.Since())
 	}
 	if !ping(t, a, "10.4.0.1") || !ping(t, a, "fd04::2") {
-		t.Fatal("own address or IPv6 unreachable; " + shared.since())
+		t.Fatal("own address or IPv6 unreachable; " + shared.Since())
 	}
 	// IPv6 link-local with a zone (an address added by AddrAdd, so no DAD).
 	must(t, b.AddrAdd("eth0", "fe80::2/64"))
 	if !ping(t, a, "fe80::2%eth0") {
-		t.Fatal("link-local ping failed; " + shared.since())
+		t.Fatal("link-local ping failed; " + shared.Since())
 	}
 	// The unprivileged ICMP socket path, allowed by ping_group_range.
 	_, err = a.Sysctl("net.ipv4.ping_group_range", ptr("0 0"))
 	must(t, err)
 	if !ping(t, a, "10.4.0.2") || !ping(t, a, "fd04::2") {
-		t.Fatal("ping socket path failed; " + shared.since())
+		t.Fatal("ping socket path failed; " + shared.Since())
 	}
 	// Cancellation ends a ping that would otherwise wait for its timeout.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -129,7 +130,7 @@ func TestPingEdgeCases(t *testing.T) {
 // softnet backlog it fills are shared with whatever else runs.
 func TestPingAllLargeMeshBatches(t *testing.T) {
 	auditThreads(t)
-	shared := readHostShared()
+	shared := nstest.ReadShared()
 	n := 30
 	if testing.Short() {
 		n = 12
@@ -146,7 +147,7 @@ func TestPingAllLargeMeshBatches(t *testing.T) {
 		}
 	}
 	if bad > 0 {
-		t.Fatalf("%d of %d pairs failed; %s", bad, n*(n-1), shared.since())
+		t.Fatalf("%d of %d pairs failed; %s", bad, n*(n-1), shared.Since())
 	}
 	for _, h := range hosts {
 		hh, err := h.Handle()
@@ -168,7 +169,7 @@ func TestPingAllLargeMeshBatches(t *testing.T) {
 // still lacked its route when AddrAdd returned.
 func TestIPv6AddrUsableAtOnce(t *testing.T) {
 	auditThreads(t)
-	shared := readHostShared()
+	shared := nstest.ReadShared()
 	a, b := newNS(t), newNS(t)
 	must(t, core.Veth(a, "eth0", b, "eth0", core.VethOptions{Up: true}))
 	must(t, a.AddrAdd("eth0", "fd05::1/64"))
@@ -190,7 +191,7 @@ func TestIPv6AddrUsableAtOnce(t *testing.T) {
 			}
 		}
 		if !ping(t, a, addr) || !ping(t, a, lladdr+"%eth0") {
-			t.Fatalf("%s or %s unreachable right after AddrAdd; %s", addr, lladdr, shared.since())
+			t.Fatalf("%s or %s unreachable right after AddrAdd; %s", addr, lladdr, shared.Since())
 		}
 	}
 	// A link that is down is not waited for: the add returns at once and

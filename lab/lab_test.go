@@ -293,6 +293,7 @@ func TestNetemIsAppliedOnceAndRepaired(t *testing.T) {
 // kernel accepts packets for the lab's IPv6 addresses: it installs their
 // local routes from a work queue after acknowledging the add.
 func TestIPv6LabAnswersRightAfterUp(t *testing.T) {
+	shared := nstest.ReadShared()
 	spec := lab.Spec{
 		Name:  "t" + strings.TrimPrefix(nstest.Name(t), "nssh-test-"),
 		Nodes: map[string]lab.Node{"h0": {}},
@@ -337,7 +338,7 @@ func TestIPv6LabAnswersRightAfterUp(t *testing.T) {
 		dst := fmt.Sprintf("fd07:%x::2", i)
 		r, err := core.Ping(context.Background(), hub, dst, core.PingOptions{Timeout: time.Second})
 		if err != nil || !r.OK {
-			t.Errorf("ping %s right after up: %+v %v", dst, r, err)
+			t.Errorf("ping %s right after up: %+v %v; %s", dst, r, err, shared.Since())
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package core_test
+package nstest
 
 import (
 	"bufio"
@@ -10,23 +10,24 @@ import (
 	"strings"
 )
 
-// hostShared is a reading of the kernel resources that every network
+// Shared is a reading of the kernel resources that every network
 // namespace of the machine shares, so that a test whose packets got lost
 // can say whether other workloads on the machine are the likely cause:
 // the per-CPU softnet backlog (net.core.netdev_max_backlog packets; veth
 // traffic of every namespace passes through it) and the ARP and ND
 // neighbour tables (gc_thresh3 dynamic entries machine-wide).
-type hostShared struct {
+type Shared struct {
 	softnetDrops uint64
 	neigh        map[string]neighTable // "arp_cache", "ndisc_cache"
 }
 
 type neighTable struct{ entries, thresh3, fulls int }
 
-// readHostShared reads /proc/net/softnet_stat and `ip -s ntable`; what
-// cannot be read stays zero.
-func readHostShared() hostShared {
-	h := hostShared{neigh: map[string]neighTable{}}
+// ReadShared reads /proc/net/softnet_stat and `ip -s ntable`; what
+// cannot be read stays zero. Take it when a test starts and put
+// Since() in the failure messages of packets that got lost.
+func ReadShared() Shared {
+	h := Shared{neigh: map[string]neighTable{}}
 	if f, err := os.Open("/proc/net/softnet_stat"); err == nil {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
@@ -48,12 +49,12 @@ func readHostShared() hostShared {
 		if _, done := h.neigh[name]; done || !strings.Contains(block, "thresh3") {
 			continue
 		}
-		h.neigh[name] = neighTable{num(block, "entries"), num(block, "thresh3"), num(block, "table_fulls")}
+		h.neigh[name] = neighTable{tableNum(block, "entries"), tableNum(block, "thresh3"), tableNum(block, "table_fulls")}
 	}
 	return h
 }
 
-func num(block, key string) int {
+func tableNum(block, key string) int {
 	m := regexp.MustCompile(`\b` + key + ` (\d+)`).FindStringSubmatch(block)
 	if m == nil {
 		return 0
@@ -62,10 +63,10 @@ func num(block, key string) int {
 	return n
 }
 
-// since describes what happened to the shared resources since h was read,
+// Since describes what happened to the shared resources since h was read,
 // for a failure message.
-func (h hostShared) since() string {
-	now := readHostShared()
+func (h Shared) Since() string {
+	now := ReadShared()
 	s := fmt.Sprintf("machine-wide since the test started: the softnet backlog (net.core.netdev_max_backlog) dropped %d packets",
 		now.softnetDrops-h.softnetDrops)
 	for _, name := range []string{"arp_cache", "ndisc_cache"} {
