@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/nssh/nssh/core"
 )
@@ -34,7 +36,15 @@ func (l *Lab) Down(ctx context.Context) ([]Change, error) {
 			}
 		}
 	}
-	changes, err := down(ctx, l.cfg, l.spec.Name, names, st, l.opts)
+	etc := l.etcNodes()
+	if st != nil {
+		for _, n := range st.EtcDirs {
+			if !slices.Contains(etc, n) {
+				etc = append(etc, n)
+			}
+		}
+	}
+	changes, err := down(ctx, l.cfg, l.spec.Name, names, etc, st, l.opts)
 	if err == nil {
 		unregisterTemp(l)
 	}
@@ -51,13 +61,14 @@ func DownByName(ctx context.Context, cfg core.Config, name string, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	return down(ctx, cfg, name, st.Namespaces, st, opts)
+	return down(ctx, cfg, name, st.Namespaces, st.EtcDirs, st, opts)
 }
 
-// down deletes the owned namespaces among names. Placeholders (empty
-// files left by an add that was killed) are removed only for names the
-// state records, since only then did this lab create them.
-func down(ctx context.Context, cfg core.Config, lab string, names []string, st *State, opts Options) ([]Change, error) {
+// down deletes the owned namespaces among names, then the lab's node
+// directories and the etc dirs of the namespaces in etc. Placeholders
+// (empty files left by an add that was killed) are removed only for names
+// the state records, since only then did this lab create them.
+func down(ctx context.Context, cfg core.Config, lab string, names, etc []string, st *State, opts Options) ([]Change, error) {
 	if st != nil && st.State != StatePartial {
 		st.State = StatePartial // a Down killed halfway is finished by gc
 		if err := writeState(cfg, st); err != nil {
@@ -86,6 +97,9 @@ func down(ctx context.Context, cfg core.Config, lab string, names []string, st *
 		}
 		changes = append(changes, Change{Op: "del", Kind: "netns", Name: name})
 	}
+	if err := removeNodeFiles(cfg, lab, etc); err != nil {
+		return changes, fmt.Errorf("lab %s: %w", lab, err)
+	}
 	if err := removeState(cfg, lab); err != nil {
 		return changes, fmt.Errorf("lab %s: %w", lab, err)
 	}
@@ -110,6 +124,10 @@ func (r *run) removeStale(prev []string) error {
 		r.record("del", "netns", name, "")
 		if r.apply {
 			if err := deleteNetns(r.l.cfg, name); err != nil {
+				return r.fail(name, err)
+			}
+			node := strings.TrimPrefix(name, r.l.spec.Name+"-")
+			if err := core.RemoveIn(r.l.cfg.StateDir, filepath.Join(nodesRel(r.l.spec.Name), node)); err != nil {
 				return r.fail(name, err)
 			}
 		}
@@ -163,7 +181,7 @@ func GC(ctx context.Context, cfg core.Config) ([]Removed, []error) {
 		if reason == "" {
 			continue
 		}
-		changes, err := down(ctx, cfg, st.Name, st.Namespaces, st, Options{})
+		changes, err := down(ctx, cfg, st.Name, st.Namespaces, st.EtcDirs, st, Options{})
 		if err != nil {
 			errs = append(errs, err)
 			continue

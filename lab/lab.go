@@ -16,8 +16,8 @@ import (
 // Change is one change Up made (or Plan would make) or Down made.
 type Change struct {
 	Op    string // "add", "set" or "del"
-	Kind  string // "netns", "link", "addr", "route", "sysctl" or "netem"
-	Name  string // subject: a namespace name, or "NETNS:DEV" for link, addr and netem
+	Kind  string // "netns", "link", "addr", "route", "sysctl", "netem", "file" or "service"
+	Name  string // subject: a namespace name, "NETNS:DEV" for link, addr and netem, "NETNS:PATH" for file, "NETNS:NAME" for service
 	Value string // what changes: "10.0.1.2/24", "up", "default via 10.0.1.1", "net.ipv4.ip_forward=1"; may be ""
 }
 
@@ -161,6 +161,11 @@ func (l *Lab) beginUp() (*State, error) {
 	for _, n := range l.namespaces() {
 		if !slices.Contains(st.Namespaces, n) {
 			st.Namespaces = append(st.Namespaces, n)
+		}
+	}
+	for _, n := range l.etcNodes() {
+		if !slices.Contains(st.EtcDirs, n) {
+			st.EtcDirs = append(st.EtcDirs, n)
 		}
 	}
 	st.Links = st.Links[:0]

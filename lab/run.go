@@ -74,6 +74,9 @@ func (r *run) reconcile() error {
 		if err := r.nodeAddrs(r.nodes[name]); err != nil {
 			return err
 		}
+		if err := r.nodeFiles(r.nodes[name]); err != nil {
+			return err
+		}
 		r.prog.step()
 	}
 	for _, ln := range r.l.spec.Links {

@@ -48,6 +48,10 @@ type Node struct {
 	// Addrs are addresses on devices that are not link ends: "lo", or a
 	// dummy link of that name (made by Up).
 	Addrs map[string][]netip.Prefix
+	// Files maps a path to its content: "/etc/..." lands in the etc dir
+	// of the node's namespace (EtcDir/LAB-NODE/..., bound over /etc by
+	// exec), a relative path in the node's directory (see Lab.Path).
+	Files map[string]string
 }
 
 // End is one end of a link: an interface Dev in the namespace of Node.
@@ -138,6 +142,11 @@ func (s *Spec) validateNode(name string, n Node) error {
 	if n.Bridge != "" {
 		if err := validDev(n.Bridge); err != nil {
 			return fmt.Errorf("lab %s: node %s: bridge: %w", s.Name, name, err)
+		}
+	}
+	for p := range n.Files {
+		if err := validFilePath(p); err != nil {
+			return fmt.Errorf("lab %s: node %s: %w", s.Name, name, err)
 		}
 	}
 	for dev, ps := range n.Addrs {

@@ -38,6 +38,9 @@ type State struct {
 	// Links lists the links made, as "node:dev" pairs ("h1:eth0 r1:eth1").
 	Links []string `json:"links"`
 	Nodes int      `json:"nodes"`
+	// EtcDirs lists the namespaces whose etc dir (EtcDir/LAB-NODE) the lab
+	// writes files to; Down removes them with the node directories.
+	EtcDirs []string `json:"etc_dirs,omitempty"`
 }
 
 // labsDir is where state files live.

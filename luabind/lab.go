@@ -25,6 +25,7 @@ var labMethods = map[string]lfunc{
 	"check": (*Binding).luaLabCheck,
 	"dot":   (*Binding).luaLabDot,
 	"down":  (*Binding).luaLabDown,
+	"path":  (*Binding).luaLabPath,
 }
 
 // openLab adds netns.lab and the lab type.
@@ -143,6 +144,19 @@ func (b *Binding) recordLabChanges(changes []lab.Change) {
 			b.ev.recordOwn(c.Op, c.Name)
 		}
 	}
+}
+
+// luaLabPath is lab:path(node) -> the node's private directory.
+func (b *Binding) luaLabPath(L *lua.LState) int {
+	l := checkLab(L)
+	node := checkString(L, 2)
+	noMoreArgs(L, 3)
+	p, err := l.Path(node)
+	if err != nil {
+		argError(L, 2, err.Error())
+	}
+	L.Push(lua.LString(p))
+	return 1
 }
 
 // luaLabDot is lab:dot() -> Graphviz text.

@@ -8,7 +8,10 @@ var labHelp = map[string]string{
 Describes a lab; nothing is created until lab:up(). Each node becomes the
 namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
   nodes  = { h1 = {}, r1 = { sysctl = { ["net.ipv4.ip_forward"] = 1 } },
-             sw = { bridge = "br0" } }      -- a switch: its link ends join br0
+             sw = { bridge = "br0" },       -- a switch: its link ends join br0
+             r2 = { addrs = { lo = { "10.255.0.2/32" } },  -- on lo (or a dummy link)
+                    files = { ["/etc/bird/bird.conf"] = conf,  -- in the etc dir of
+                              ["peers.txt"] = "..." } } }      -- the namespace, or lab:path(node)
   links  = { { "h1:eth0", "r1:eth1", addrs = { "10.0.1.2/24", "10.0.1.1/24" },
                netem = { delay = "10ms" } } }   -- veth pairs; addrs per end
              -- (a string, an array, or false); netem for both ends or
@@ -19,7 +22,8 @@ namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
                   -- raises EBUSY "lab NAME is owned by pid N")
 Interface names longer than 15 bytes get a short kernel name and keep the
 long one as an altname. A bad description is an argument error.
-Methods: lab:up(), lab:plan(), lab:check([opts]), lab:dot(), lab:down(); lab.name.
+Methods: lab:up(), lab:plan(), lab:check([opts]), lab:dot(), lab:down(),
+lab:path(node); lab.name.
 Managed from the shell too: nssh lab list, nssh lab down NAME, nssh gc.
 Example: scripts/lab-up.lua, scripts/star.lua`,
 
@@ -55,6 +59,13 @@ time allowed (default 60s); the matrix's converged_after, also the second
 result, is the seconds it took (0 when complete at once), nil when the
 time ran out (the matrix shows what still fails).
 Example: scripts/lab-check.lua, scripts/lab-loopbacks.lua, scripts/ospf-ring.lua`,
+
+	"lab:path": `lab:path(node) -> string
+The node's private directory (under the state dir, made by up(), removed by
+down()): where relative paths of the node's files land. Files under /etc/
+go to the etc dir of the node's namespace, which exec binds over /etc (as
+ip netns exec does: the file or directory must exist in the real /etc).
+Example: scripts/lab-files.lua`,
 
 	"lab:dot": `lab:dot() -> string
 The topology in the Graphviz language (nodes, switches as boxes, links

@@ -119,7 +119,7 @@ func parseNode(name string, v lua.LValue) (lab.Node, error) {
 	if !ok {
 		return n, specErrorf("nodes.%s: table expected, got %s", name, v.Type())
 	}
-	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs"); err != nil {
+	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs", "files"); err != nil {
 		return n, err
 	}
 	if err := parseNodeParts(name, t, &n); err != nil {

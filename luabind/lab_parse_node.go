@@ -9,11 +9,36 @@ import (
 )
 
 // parseNodeParts reads the keys of a node that describe what runs on it
-// and what it holds: addrs (more may follow).
+// and what it holds: addrs, files.
 func parseNodeParts(name string, t *lua.LTable, n *lab.Node) error {
 	var err error
-	n.Addrs, err = parseNodeAddrs(name, t.RawGetString("addrs"))
+	if n.Addrs, err = parseNodeAddrs(name, t.RawGetString("addrs")); err != nil {
+		return err
+	}
+	n.Files, err = parseNodeFiles(name, t.RawGetString("files"))
 	return err
+}
+
+// parseNodeFiles reads files = { ["/etc/x.conf"] = "text", ["rel"] = "..." }.
+func parseNodeFiles(node string, v lua.LValue) (map[string]string, error) {
+	if v == lua.LNil {
+		return nil, nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, specErrorf("nodes.%s.files: table { path = content } expected, got %s", node, v.Type())
+	}
+	out := map[string]string{}
+	var err error
+	t.ForEach(func(k, v lua.LValue) {
+		path, ok1 := k.(lua.LString)
+		text, ok2 := v.(lua.LString)
+		if err == nil && (!ok1 || !ok2) {
+			err = specErrorf("nodes.%s.files: path (string) -> content (string) expected, got %s -> %s", node, k.Type(), v.Type())
+		}
+		out[string(path)] = string(text)
+	})
+	return out, err
 }
 
 // parseNodeAddrs reads addrs = { lo = { "10.255.0.1/32" }, dum0 = "..." }:
