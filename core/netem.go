@@ -100,8 +100,8 @@ func (ns *Namespace) Netem(dev string, n *Netem) error {
 	q := netlink.NewNetem(netlink.QdiscAttrs{LinkIndex: l.Attrs().Index, Parent: netlink.HANDLE_ROOT}, a)
 	if err := h.QdiscReplace(q); err != nil {
 		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.EOPNOTSUPP) {
-			err := fmt.Errorf("qdisc netem %w: %w", ErrUnsupported, unix.EOPNOTSUPP)
-			return wireErr("netem", ns, err, "qdisc netem "+ErrUnsupported.Error())
+			err := fmt.Errorf("qdisc netem (kernel module sch_netem) %w: %w", ErrUnsupported, unix.EOPNOTSUPP)
+			return wireErr("netem", ns, err, "qdisc netem (kernel module sch_netem) "+ErrUnsupported.Error())
 		}
 		return wireErr("netem", ns, fmt.Errorf("set netem on %q: %w", dev, err), "")
 	}

@@ -174,6 +174,9 @@ func (r *run) endAddrs(ln Link, na, nb *node, fresh bool) error {
 		if err := r.netem(n, dev, cur, ln.Netem[i]); err != nil {
 			return err
 		}
+		if err := r.shape(n, dev, cur, ln.Shape); err != nil {
+			return err
+		}
 	}
 	return nil
 }

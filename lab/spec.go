@@ -64,6 +64,9 @@ type Link struct {
 	Ends  [2]End
 	Addrs [2][]netip.Prefix // addresses of each end (may be empty)
 	Netem [2]*core.Netem    // emulation on each end's egress, nil for none
+	// Shape shapes the egress of both ends: netem where the kernel has it,
+	// tbf for a rate alone otherwise. nil for none.
+	Shape *core.Netem
 }
 
 // Route is a route in a node's main table. A zero Dst means "default".
@@ -107,6 +110,9 @@ func (s *Spec) Validate() error {
 	}
 	devs := map[End]bool{}
 	for i, l := range s.Links {
+		if err := validNetem(l.Shape); err != nil {
+			return fmt.Errorf("lab %s: link %d: shape: %w", s.Name, i+1, err)
+		}
 		if err := s.validateLink(l, devs); err != nil {
 			return fmt.Errorf("lab %s: link %d: %w", s.Name, i+1, err)
 		}
@@ -191,6 +197,9 @@ func (s *Spec) validateLink(l Link, devs map[End]bool) error {
 		}
 		if err := validNetem(l.Netem[i]); err != nil {
 			return fmt.Errorf("%s: netem: %w", e, err)
+		}
+		if l.Netem[i] != nil && l.Shape != nil {
+			return fmt.Errorf("%s: netem and shape both set (use one)", e)
 		}
 	}
 	return nil

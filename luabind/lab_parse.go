@@ -188,9 +188,9 @@ func parseLink(v lua.LValue, what string) (lab.Link, error) {
 	var err error
 	t.ForEach(func(k, _ lua.LValue) {
 		switch k {
-		case lua.LNumber(1), lua.LNumber(2), lua.LString("addrs"), lua.LString("netem"):
+		case lua.LNumber(1), lua.LNumber(2), lua.LString("addrs"), lua.LString("netem"), lua.LString("shape"):
 		default:
-			err = specErrorf("%s: unknown key %q (allowed: 1, 2, addrs, netem)", what, lua.LVAsString(k))
+			err = specErrorf("%s: unknown key %q (allowed: 1, 2, addrs, netem, shape)", what, lua.LVAsString(k))
 		}
 	})
 	if err != nil {
@@ -208,7 +208,16 @@ func parseLink(v lua.LValue, what string) (lab.Link, error) {
 	if l.Addrs, err = parseEndAddrs(t.RawGetString("addrs"), what+".addrs"); err != nil {
 		return l, err
 	}
-	l.Netem, err = parseEndNetem(t.RawGetString("netem"), what+".netem")
+	if l.Netem, err = parseEndNetem(t.RawGetString("netem"), what+".netem"); err != nil {
+		return l, err
+	}
+	switch sh := t.RawGetString("shape").(type) {
+	case *lua.LNilType:
+	case *lua.LTable:
+		l.Shape, err = parseNetem(sh, what+".shape")
+	default:
+		err = specErrorf("%s.shape: table {rate=, delay=, jitter=, loss=} expected, got %s", what, sh.Type())
+	}
 	return l, err
 }
 
