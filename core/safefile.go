@@ -176,28 +176,15 @@ func writeSync(f *os.File, data []byte, perm os.FileMode) error {
 // file owned by the current user: anything else is refused with an error
 // saying what it is.
 func ReadFileIn(base, rel string, limit int64) ([]byte, error) {
-	parts, err := splitRel(rel)
+	f, err := OpenFileIn(base, rel)
 	if err != nil {
 		return nil, err
 	}
-	dirfd, err := walkDirs(base, parts[:len(parts)-1], false, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(dirfd)
-	path := filepath.Join(base, rel)
-	fd, err := unix.Openat(dirfd, parts[len(parts)-1], unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nofollowErr("open", path, err)
-	}
-	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
+	path := f.Name()
 	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
 		return nil, &os.PathError{Op: "stat", Path: path, Err: err}
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, fmt.Errorf("%s: not a regular file (refused)", path)
 	}
 	if int(st.Uid) != geteuid() {
 		return nil, fmt.Errorf("%s: owned by uid %d, not by uid %d (refused)", path, st.Uid, geteuid())

@@ -7,8 +7,9 @@ import (
 )
 
 // Dot returns the lab's topology in the Graphviz language: one node per
-// lab node (switches as boxes, with their sysctls in the label), one edge
-// per link with the interface names and addresses at its ends. The text
+// lab node (switches as boxes; sysctls, addresses on lo and dummies, and
+// [services] in the label), one edge per link with the interface names and
+// addresses at its ends and its shape as label. The text
 // renders with `dot -Tpng`.
 func (l *Lab) Dot() string {
 	var b strings.Builder
@@ -26,6 +27,14 @@ func (l *Lab) Dot() string {
 		for _, k := range sortedKeys(n.Sysctl) {
 			label += "\n" + k + "=" + n.Sysctl[k]
 		}
+		for _, dev := range sortedKeys(n.Addrs) {
+			for _, p := range n.Addrs[dev] {
+				label += "\n" + dev + " " + p.String()
+			}
+		}
+		for _, svc := range sortedKeys(n.Services) {
+			label += "\n[" + svc + "]"
+		}
 		fmt.Fprintf(&b, "  %s [label=%s%s];\n", strconv.Quote(name), dotQuote(label), attrs)
 	}
 	for _, ln := range l.spec.Links {
@@ -36,8 +45,12 @@ func (l *Lab) Dot() string {
 				ends[i] += "\n" + p.String()
 			}
 		}
-		fmt.Fprintf(&b, "  %s -- %s [taillabel=%s, headlabel=%s];\n",
-			strconv.Quote(ln.Ends[0].Node), strconv.Quote(ln.Ends[1].Node), dotQuote(ends[0]), dotQuote(ends[1]))
+		shape := ""
+		if ln.Shape != nil {
+			shape = ", label=" + dotQuote(shapeText(ln.Shape))
+		}
+		fmt.Fprintf(&b, "  %s -- %s [taillabel=%s, headlabel=%s%s];\n",
+			strconv.Quote(ln.Ends[0].Node), strconv.Quote(ln.Ends[1].Node), dotQuote(ends[0]), dotQuote(ends[1]), shape)
 	}
 	b.WriteString("}\n")
 	return b.String()

@@ -79,6 +79,13 @@ func down(ctx context.Context, cfg core.Config, lab string, names, etc []string,
 	defer prog.stop()
 	marker := Marker(lab)
 	var changes []Change
+	if st != nil {
+		stopped, err := stopServices(lab, st.Services)
+		changes = append(changes, stopped...)
+		if err != nil {
+			return changes, fmt.Errorf("lab %s: %w", lab, err)
+		}
+	}
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return changes, fmt.Errorf("lab %s: interrupted: %w", lab, err)

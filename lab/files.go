@@ -88,6 +88,7 @@ func (r *run) nodeFiles(n *node) error {
 			op = "add"
 		}
 		r.record(op, "file", n.netns+":"+path, "")
+		n.filesChanged = true
 		if !r.apply {
 			continue
 		}

@@ -16,7 +16,7 @@ import (
 // Change is one change Up made (or Plan would make) or Down made.
 type Change struct {
 	Op    string // "add", "set" or "del"
-	Kind  string // "netns", "link", "addr", "route", "sysctl", "netem", "file" or "service"
+	Kind  string // "netns", "link", "addr", "route", "sysctl", "netem", "shape", "file" or "service"
 	Name  string // subject: a namespace name, "NETNS:DEV" for link, addr and netem, "NETNS:PATH" for file, "NETNS:NAME" for service
 	Value string // what changes: "10.0.1.2/24", "up", "default via 10.0.1.1", "net.ipv4.ip_forward=1"; may be ""
 }
@@ -112,6 +112,19 @@ func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 	if err := r.removeStale(st.Namespaces); err != nil {
 		return r.changes, err
 	}
+	svcs, err := r.services(st.Services)
+	st.Services = svcs
+	if err != nil {
+		for _, n := range l.namespaces() { // partial: Down must find them all
+			if !slices.Contains(st.Namespaces, n) {
+				st.Namespaces = append(st.Namespaces, n)
+			}
+		}
+		if werr := writeState(l.cfg, st); werr != nil {
+			err = errors.Join(err, werr)
+		}
+		return r.changes, err
+	}
 	st.Namespaces = l.namespaces()
 	st.State = StateUp
 	if err := writeState(l.cfg, st); err != nil {
@@ -129,12 +142,15 @@ func (l *Lab) Plan(ctx context.Context) ([]Change, error) {
 	if err := r.reconcile(); err != nil {
 		return r.changes, err
 	}
-	if st, err := ReadState(l.cfg, l.spec.Name); err == nil {
-		if err := r.removeStale(st.Namespaces); err != nil {
-			return r.changes, err
-		}
+	st, err := ReadState(l.cfg, l.spec.Name)
+	if err != nil {
+		st = &State{} // none, or unreadable (Up says why)
 	}
-	return r.changes, nil
+	if err := r.removeStale(st.Namespaces); err != nil {
+		return r.changes, err
+	}
+	_, err = r.services(st.Services)
+	return r.changes, err
 }
 
 // beginUp records, before anything is created, that the lab is being

@@ -31,6 +31,8 @@ type node struct {
 	addrs  map[string]map[netip.Prefix]bool // by kernel link name
 	routes []core.Route
 	newV6  []core.LinkAddr // IPv6 addresses this run added
+
+	filesChanged bool // a file of the node was (or would be) written: restart its services
 }
 
 func newRun(ctx context.Context, l *Lab, apply bool, verb string) *run {

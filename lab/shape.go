@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vishvananda/netlink"
-
 	"github.com/nssh/nssh/core"
 )
 
@@ -15,13 +13,13 @@ import (
 // otherwise (see core.Namespace.Shape).
 //
 // Equivalent to: `tc -n NETNS qdisc replace dev DEV root netem|tbf ...`
-func (r *run) shape(n *node, dev string, cur netlink.Link, want *core.Netem) error {
+func (r *run) shape(n *node, dev string, cur *core.Link, want *core.Netem) error {
 	if want == nil {
 		return nil
 	}
 	subject := n.netns + ":" + dev
 	if cur != nil && n.ns != nil {
-		have, err := n.ns.ShapeOf(cur.Attrs().Name)
+		have, err := n.ns.ShapeOf(cur.KernelName)
 		if err != nil {
 			return r.fail(subject, err)
 		}

@@ -52,6 +52,8 @@ type Node struct {
 	// of the node's namespace (EtcDir/LAB-NODE/..., bound over /etc by
 	// exec), a relative path in the node's directory (see Lab.Path).
 	Files map[string]string
+	// Services are the programs the node runs (see services.go), by name.
+	Services map[string]Service
 }
 
 // End is one end of a link: an interface Dev in the namespace of Node.
@@ -148,6 +150,17 @@ func (s *Spec) validateNode(name string, n Node) error {
 	if n.Bridge != "" {
 		if err := validDev(n.Bridge); err != nil {
 			return fmt.Errorf("lab %s: node %s: bridge: %w", s.Name, name, err)
+		}
+	}
+	for svc, def := range n.Services {
+		if !nameRE().MatchString(svc) || len(svc) > 64 {
+			return fmt.Errorf("lab %s: node %s: service name %q: want 1-64 letters, digits, '_', '.' or '-' (not first)", s.Name, name, svc)
+		}
+		if len(def.Cmd) == 0 || def.Cmd[0] == "" {
+			return fmt.Errorf("lab %s: node %s: service %s: empty command", s.Name, name, svc)
+		}
+		if def.Ready.Timeout < 0 {
+			return fmt.Errorf("lab %s: node %s: service %s: negative ready timeout", s.Name, name, svc)
 		}
 	}
 	for p := range n.Files {

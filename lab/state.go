@@ -41,6 +41,25 @@ type State struct {
 	// EtcDirs lists the namespaces whose etc dir (EtcDir/LAB-NODE) the lab
 	// writes files to; Down removes them with the node directories.
 	EtcDirs []string `json:"etc_dirs,omitempty"`
+	// Services lists the services running (or last started) on the nodes.
+	Services []ServiceState `json:"services,omitempty"`
+}
+
+// ServiceState is a started service: its process (pid and start time, in
+// clock ticks since boot, tell it apart from a later process with the
+// same pid) and the command it runs.
+type ServiceState struct {
+	Node  string   `json:"node"`
+	Name  string   `json:"name"`
+	Pid   int      `json:"pid"`
+	Start uint64   `json:"start"`
+	Cmd   []string `json:"cmd"`
+}
+
+// Alive reports whether the service's process still runs.
+func (s ServiceState) Alive() bool {
+	start, err := procStart(s.Pid)
+	return s.Pid > 0 && err == nil && start == s.Start
 }
 
 // labsDir is where state files live.

@@ -139,27 +139,33 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	o := parseExecOpts(L, 3, checkOptions(L, 3, execOptionNames...))
 	noMoreArgs(L, 4)
 	ns := checkNamespace(L, 1)
+	L.Push(b.execIn(L, "netns.exec", ns.Name, argv, o))
+	return 1
+}
+
+// execIn runs argv in the namespace name as netns.exec does and returns
+// its result table; op names the function in errors.
+func (b *Binding) execIn(L *lua.LState, op, name string, argv []string, o execOpts) *lua.LTable {
 	ctx, cancel := b.opContext(L)
 	defer cancel()
 	if o.inherit {
 		b.term.start()
 	}
-	out, err := b.cfg.Run(ctx, ns.Name, argv, o.core)
+	out, err := b.cfg.Run(ctx, name, argv, o.core)
 	if o.inherit {
 		b.term.end(out.Signal == int(syscall.SIGINT))
 	}
 	if interrupted(ctx, out.Signal == int(syscall.SIGINT)) {
-		raise(L, "netns.exec", ns.Name, "ECANCELED", "Operation canceled")
+		raise(L, op, name, "ECANCELED", "Operation canceled")
 	}
 	if err != nil {
-		raiseError(L, "netns.exec", ns.Name, err)
+		raiseError(L, op, name, err)
 	}
 	res := resultTable(L, out, o.inherit)
 	if o.check && !resultOK(out) {
-		raiseExit(L, "netns.exec", ns.Name, argv, out, res)
+		raiseExit(L, op, name, argv, out, res)
 	}
-	L.Push(res)
-	return 1
+	return res
 }
 
 // sigintGrace is how long a call whose child died of SIGINT waits to be

@@ -20,12 +20,15 @@ func init() { Register(openLab) }
 
 // labMethods are the methods of a lab object (lab:up() ...).
 var labMethods = map[string]lfunc{
-	"up":    (*Binding).luaLabUp,
-	"plan":  (*Binding).luaLabPlan,
-	"check": (*Binding).luaLabCheck,
-	"dot":   (*Binding).luaLabDot,
-	"down":  (*Binding).luaLabDown,
-	"path":  (*Binding).luaLabPath,
+	"up":       (*Binding).luaLabUp,
+	"plan":     (*Binding).luaLabPlan,
+	"check":    (*Binding).luaLabCheck,
+	"dot":      (*Binding).luaLabDot,
+	"down":     (*Binding).luaLabDown,
+	"path":     (*Binding).luaLabPath,
+	"exec":     (*Binding).luaLabExec,
+	"services": (*Binding).luaLabServices,
+	"logs":     (*Binding).luaLabLogs,
 }
 
 // openLab adds netns.lab and the lab type.
@@ -62,7 +65,7 @@ func (b *Binding) luaLab(L *lua.LState) int {
 	if !ok {
 		typeError(L, 1, "table")
 	}
-	spec, err := parseLabSpec(t)
+	spec, err := parseLabSpec(L, t)
 	if err == nil {
 		_, errOut := b.writers()
 		var l *lab.Lab
@@ -326,6 +329,10 @@ func raiseLabError(L *lua.LState, op string, l *lab.Lab, err error) {
 		code = "EEXIST"
 	case errors.Is(err, lab.ErrBusy):
 		code = "EBUSY"
+	case errors.Is(err, lab.ErrNotReady):
+		code = "ETIMEDOUT"
+	case errors.Is(err, lab.ErrServiceExited):
+		code = "EXIT"
 	case code == "" && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
 		code = "EINTR"
 	case code == "":

@@ -23,7 +23,7 @@ func (e labSpecError) Error() string { return string(e) }
 func specErrorf(format string, args ...any) error { return labSpecError(fmt.Sprintf(format, args...)) }
 
 // parseLabSpec converts the table given to netns.lab into a lab.Spec.
-func parseLabSpec(t *lua.LTable) (lab.Spec, error) {
+func parseLabSpec(L *lua.LState, t *lua.LTable) (lab.Spec, error) {
 	var s lab.Spec
 	if err := onlyKeys(t, "lab", "name", "nodes", "links", "routes", "temp", "adopt"); err != nil {
 		return s, err
@@ -48,7 +48,7 @@ func parseLabSpec(t *lua.LTable) (lab.Spec, error) {
 		return s, specErrorf("adopt: boolean expected, got %s", v.Type())
 	}
 	var err error
-	if s.Nodes, err = parseNodes(t.RawGetString("nodes")); err != nil {
+	if s.Nodes, err = parseNodes(L, t.RawGetString("nodes")); err != nil {
 		return s, err
 	}
 	if s.Links, err = parseLinks(t.RawGetString("links")); err != nil {
@@ -92,7 +92,7 @@ func array(v lua.LValue, what string) ([]lua.LValue, error) {
 	return out, nil
 }
 
-func parseNodes(v lua.LValue) (map[string]lab.Node, error) {
+func parseNodes(L *lua.LState, v lua.LValue) (map[string]lab.Node, error) {
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		return nil, specErrorf("nodes: table expected, got %s", v.Type())
@@ -108,21 +108,21 @@ func parseNodes(v lua.LValue) (map[string]lab.Node, error) {
 			err = specErrorf("nodes: keys must be node names (strings), got %s", k.Type())
 			return
 		}
-		nodes[string(name)], err = parseNode(string(name), v)
+		nodes[string(name)], err = parseNode(L, string(name), v)
 	})
 	return nodes, err
 }
 
-func parseNode(name string, v lua.LValue) (lab.Node, error) {
+func parseNode(L *lua.LState, name string, v lua.LValue) (lab.Node, error) {
 	var n lab.Node
 	t, ok := v.(*lua.LTable)
 	if !ok {
 		return n, specErrorf("nodes.%s: table expected, got %s", name, v.Type())
 	}
-	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs", "files"); err != nil {
+	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs", "files", "services"); err != nil {
 		return n, err
 	}
-	if err := parseNodeParts(name, t, &n); err != nil {
+	if err := parseNodeParts(L, name, t, &n); err != nil {
 		return n, err
 	}
 	switch b := t.RawGetString("bridge").(type) {

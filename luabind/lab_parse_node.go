@@ -1,22 +1,113 @@
 package luabind
 
 import (
+	"fmt"
 	"net/netip"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/pm"
 
 	"github.com/nssh/nssh/lab"
 )
 
 // parseNodeParts reads the keys of a node that describe what runs on it
-// and what it holds: addrs, files.
-func parseNodeParts(name string, t *lua.LTable, n *lab.Node) error {
+// and what it holds: addrs, files, services. L runs services' ready
+// functions.
+func parseNodeParts(L *lua.LState, name string, t *lua.LTable, n *lab.Node) error {
 	var err error
 	if n.Addrs, err = parseNodeAddrs(name, t.RawGetString("addrs")); err != nil {
 		return err
 	}
-	n.Files, err = parseNodeFiles(name, t.RawGetString("files"))
+	if n.Files, err = parseNodeFiles(name, t.RawGetString("files")); err != nil {
+		return err
+	}
+	n.Services, err = parseServices(L, name, t.RawGetString("services"))
 	return err
+}
+
+// parseServices reads services = { NAME = { cmd = argv_or_string,
+// ready = pattern_or_function, timeout = seconds } }.
+func parseServices(L *lua.LState, node string, v lua.LValue) (map[string]lab.Service, error) {
+	if v == lua.LNil {
+		return nil, nil
+	}
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		return nil, specErrorf("nodes.%s.services: table { name = { cmd = ... } } expected, got %s", node, v.Type())
+	}
+	out := map[string]lab.Service{}
+	var err error
+	t.ForEach(func(k, v lua.LValue) {
+		if err != nil {
+			return
+		}
+		name, ok := k.(lua.LString)
+		st, ok2 := v.(*lua.LTable)
+		if !ok || !ok2 {
+			err = specErrorf("nodes.%s.services: name (string) -> { cmd = ... } expected, got %s -> %s", node, k.Type(), v.Type())
+			return
+		}
+		out[string(name)], err = parseService(L, fmt.Sprintf("nodes.%s.services.%s", node, name), st)
+	})
+	return out, err
+}
+
+func parseService(L *lua.LState, what string, t *lua.LTable) (lab.Service, error) {
+	var s lab.Service
+	if err := onlyKeys(t, what, "cmd", "ready", "timeout"); err != nil {
+		return s, err
+	}
+	switch c := t.RawGetString("cmd").(type) {
+	case lua.LString:
+		s.Cmd = []string{"/bin/sh", "-c", string(c)}
+	case *lua.LTable:
+		items, err := array(c, what+".cmd")
+		if err != nil {
+			return s, err
+		}
+		for _, it := range items {
+			a, ok := it.(lua.LString)
+			if !ok || strings.IndexByte(string(a), 0) >= 0 {
+				return s, specErrorf("%s.cmd: array of strings expected", what)
+			}
+			s.Cmd = append(s.Cmd, string(a))
+		}
+	default:
+		return s, specErrorf("%s.cmd: argv table or shell string expected, got %s", what, c.Type())
+	}
+	switch r := t.RawGetString("ready").(type) {
+	case *lua.LNilType:
+	case lua.LString:
+		pat := string(r)
+		if _, err := pm.Find(pat, nil, 0, 1); err != nil {
+			return s, specErrorf("%s.ready: bad pattern %q: %v", what, pat, err)
+		}
+		s.Ready.Pattern = pat
+		s.Ready.Match = func(line string) bool {
+			m, err := pm.Find(pat, []byte(line), 0, 1)
+			return err == nil && len(m) > 0
+		}
+	case *lua.LFunction:
+		s.Ready.Func = func(node string) (bool, error) {
+			if err := L.CallByParam(lua.P{Fn: r, NRet: 1, Protect: true}, lua.LString(node)); err != nil {
+				return false, fmt.Errorf("ready function: %w", err)
+			}
+			ok := lua.LVAsBool(L.Get(-1))
+			L.Pop(1)
+			return ok, nil
+		}
+	default:
+		return s, specErrorf("%s.ready: pattern (string) or function(node) expected, got %s", what, r.Type())
+	}
+	if v := t.RawGetString("timeout"); v != lua.LNil {
+		d, err := parseDuration(v)
+		if err != nil || d <= 0 {
+			return s, specErrorf("%s.timeout: positive duration expected", what)
+		}
+		s.Ready.Timeout = d
+	}
+	return s, nil
 }
 
 // parseNodeFiles reads files = { ["/etc/x.conf"] = "text", ["rel"] = "..." }.
