@@ -54,15 +54,7 @@ func (c Config) DeleteAll() (int, error) {
 	return n, nil
 }
 
-// forgetHooks run after a namespace name is deleted, with the identity it
-// had, so caches (netlink handles, subscriptions) can drop what they hold.
-var forgetHooks []func(dev, ino uint64)
-
-// OnForget registers f to run after a namespace name is deleted.
-func OnForget(f func(dev, ino uint64)) { forgetHooks = append(forgetHooks, f) }
-
-func forgetNamespace(dev, ino uint64) {
-	for _, f := range forgetHooks {
-		f(dev, ino)
-	}
-}
+// forgetNamespace drops what this process holds for a namespace whose
+// name was just deleted (its cached netlink handle), by the identity the
+// name had.
+func forgetNamespace(dev, ino uint64) { dropHandle(nsKey{dev, ino}) }

@@ -35,8 +35,6 @@ var handles = struct {
 	lastSweep int // cache size after the last sweep
 }{m: map[nsKey]handleEntry{}}
 
-func init() { OnForget(func(dev, ino uint64) { dropHandle(nsKey{dev, ino}) }) }
-
 // Handle returns the netlink handle of the namespace: NETLINK_ROUTE sockets
 // created once inside it (on a thread switched by InNetnsFd), cached by the
 // namespace's identity, usable from any goroutine and any thread. The handle

@@ -27,7 +27,7 @@ type Route struct {
 	Family   string    // "inet" or "inet6" (set by Routes and Snapshot, not in events)
 }
 
-// toNetlink validates r and resolves it into a netlink.Route.
+// toNetlinkRoute validates r and resolves it into a netlink.Route.
 func (ns *Namespace) toNetlinkRoute(h *netlink.Handle, r Route) (*netlink.Route, error) {
 	nr := &netlink.Route{Priority: r.Metric, Table: r.Table}
 	if r.Metric < 0 || r.Table < 0 {

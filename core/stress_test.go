@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nstest"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -18,7 +19,7 @@ import (
 func TestStressThreadsStayHome(t *testing.T) {
 	const workers, perWorker = 32, 100 // 3,200 operations
 	c := cfg()
-	home, err := core.HomeNamespaces()
+	home, err := nstest.HomeNamespaces()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestStressThreadsStayHome(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	bad, err := core.ThreadAudit(home)
+	bad, err := nstest.ThreadAudit(home)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func inNamespaceLinkCheck(c core.Config, name string) error {
 // TestThreadAuditCatchesForeignThread is the negative control: a thread
 // deliberately left in a new namespace must be reported.
 func TestThreadAuditCatchesForeignThread(t *testing.T) {
-	home, err := core.HomeNamespaces()
+	home, err := nstest.HomeNamespaces()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func TestThreadAuditCatchesForeignThread(t *testing.T) {
 	if err := <-entered; err != nil {
 		t.Fatal(err)
 	}
-	bad, err := core.ThreadAudit(home)
+	bad, err := nstest.ThreadAudit(home)
 	close(release)
 	if err != nil {
 		t.Fatal(err)

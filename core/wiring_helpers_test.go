@@ -38,12 +38,12 @@ func newNS(t *testing.T) *core.Namespace {
 // foreign namespace after it (registered first, so it runs last).
 func auditThreads(t *testing.T) {
 	t.Helper()
-	home, err := core.HomeNamespaces()
+	home, err := nstest.HomeNamespaces()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		bad, err := core.ThreadAudit(home)
+		bad, err := nstest.ThreadAudit(home)
 		if err != nil || len(bad) > 0 {
 			t.Errorf("threads left in foreign namespaces: %v %v", bad, err)
 		}

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { nstest.Main(m) }
 
 func cfg() core.Config { return core.DefaultConfig() }
 
-// demo is the lab of nssh.md §4.4, named after the test.
+// demo is the lab of the README's "Labs as code", named after the test.
 func demo(t *testing.T) lab.Spec {
 	t.Helper()
 	name := strings.TrimPrefix(nstest.Name(t), "nssh-test-")

@@ -284,7 +284,7 @@ func Netns(lab, node string) string { return lab + "-" + node }
 // Marker returns the alias that marks kernel objects owned by a lab.
 func Marker(lab string) string { return "nssh:lab=" + lab }
 
-// defaultDst is the destination of a "default" route of r's family.
+// dst is the destination of r: Dst, or the "default" of r's family.
 func (r Route) dst() netip.Prefix {
 	if r.Dst.IsValid() {
 		return r.Dst

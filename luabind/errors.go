@@ -28,7 +28,7 @@ func raiseError(L *lua.LState, op, name string, err error) {
 func errorFields(op string, err error) (code, msg string) {
 	code, msg = errorCode(err), errorMsg(err)
 	if code == "EPERM" || code == "EACCES" {
-		msg += " (needs " + privilegeFor(op) + ")"
+		msg += " (needs " + core.Capability(op) + ")"
 	}
 	return code, msg
 }
@@ -117,22 +117,6 @@ func errorMsg(err error) string {
 		return oe.Err.Error()
 	}
 	return err.Error()
-}
-
-// sysAdminOps are the operations that mount, unmount or setns and so need
-// CAP_SYS_ADMIN; everything else talks netlink and needs CAP_NET_ADMIN.
-var sysAdminOps = map[string]bool{
-	"netns.add": true, "netns.attach": true, "netns.del": true, "netns.del_all": true,
-	"netns.exec": true, "netns.exec_all": true, "netns.identify": true, "netns.pids": true,
-	"netns.lab": true,
-}
-
-// privilegeFor names the capability op needs, for EPERM messages.
-func privilegeFor(op string) string {
-	if sysAdminOps[op] || strings.HasPrefix(op, "lab") || strings.HasPrefix(op, "netns.lab") {
-		return "CAP_SYS_ADMIN"
-	}
-	return "CAP_NET_ADMIN"
 }
 
 // argError raises "bad argument #n to 'f' (msg)", f being the name the

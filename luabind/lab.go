@@ -344,7 +344,7 @@ func raiseLabError(L *lua.LState, op string, l *lab.Lab, err error) {
 		msg = strings.TrimPrefix(msg, "lab "+l.Name()+": ")
 	}
 	if code == "EPERM" {
-		msg += " (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)"
+		msg += " (needs " + core.Capability(op) + ")"
 	}
 	raise(L, op, l.Name(), code, msg)
 }

@@ -1,8 +1,6 @@
 package luabind
 
 import (
-	"fmt"
-
 	lua "github.com/yuin/gopher-lua"
 
 	"github.com/nssh/nssh/core"
@@ -126,6 +124,3 @@ func bindingConfig(L *lua.LState) core.Config {
 	}
 	return core.DefaultConfig()
 }
-
-// opName is the op field of errors raised by function name.
-func opName(name string) string { return fmt.Sprintf("netns.%s", name) }

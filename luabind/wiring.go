@@ -10,7 +10,7 @@ import (
 	"github.com/nssh/nssh/core"
 )
 
-// This file binds the link functions of nssh.md §4.3: netns.veth and the
+// This file binds the link functions of the README's "Wiring a lab": netns.veth and the
 // ns:link_* methods. wiring_addr.go has addresses, routes, sysctl and
 // netem; wiring_ping.go has ping and pingall.
 

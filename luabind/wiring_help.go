@@ -3,7 +3,7 @@ package luabind
 func init() { RegisterHelp(wiringHelp) }
 
 // wiringHelp is the reference of wiring.go, wiring_addr.go and
-// wiring_ping.go (nssh.md §4.3). Each entry names its example script.
+// wiring_ping.go (the README's "Wiring a lab"). Each entry names its example script.
 var wiringHelp = map[string]string{
 	"netns.veth": `netns.veth(a, "eth0", b, "eth0" [, {mtu=, up=}])
 Creates a veth pair: one end in namespace a, the other created directly in

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The four deliberate differences from ip 6.1 (nssh.md §3), each asserted
+// The four deliberate differences from ip 6.1 (README: "CLI reference"), each asserted
 // on nssh's own behaviour; where cheap, ip's buggy behaviour is shown too.
 
 // lineGuard only keeps a broken build from hanging the suite; it is not a

@@ -1,6 +1,6 @@
 package tests
 
-// REPL tests (nssh.md §5): nssh runs as the direct child of a pty and the
+// REPL tests (README: "Running scripts and the REPL"): nssh runs as the direct child of a pty and the
 // tests type into it like a person would. Every wait has a generous
 // timeout; nothing is asserted about speed.
 

@@ -1,6 +1,6 @@
 package tests
 
-// Rootless tests (nssh.md §4.8): nssh run by a user without CAP_SYS_ADMIN
+// Rootless tests (nssh without root runs in its own sandbox): nssh run by a user without CAP_SYS_ADMIN
 // sandboxes itself. These tests already run inside nstest's sandbox, where
 // the test process is uid 0 with every capability of its user namespace.
 // asUser starts nssh one user namespace further down as uid 65534 with no

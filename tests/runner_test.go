@@ -1,6 +1,6 @@
 package tests
 
-// Tests of the script runner (nssh.md §2): nssh FILE.lua ARGS, -e, stdin,
+// Tests of the script runner (README: "Running scripts and the REPL"): nssh FILE.lua ARGS, -e, stdin,
 // the arg table, shebang lines, error reports and exit statuses, and
 // SIGINT/SIGTERM stopping a script and its children.
 

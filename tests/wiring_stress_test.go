@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nstest"
 )
 
 // TestWiringConcurrentThreadAudit runs wiring operations from many
@@ -22,7 +23,7 @@ import (
 // watcher's goroutines end with it.
 func TestWiringConcurrentThreadAudit(t *testing.T) {
 	c := core.DefaultConfig()
-	home, err := core.HomeNamespaces()
+	home, err := nstest.HomeNamespaces()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestWiringConcurrentThreadAudit(t *testing.T) {
 	if n := <-drained; n == 0 {
 		t.Error("the watcher saw no link event")
 	}
-	bad, err := core.ThreadAudit(home)
+	bad, err := nstest.ThreadAudit(home)
 	if err != nil || len(bad) > 0 {
 		t.Fatalf("threads left in foreign namespaces: %v %v", bad, err)
 	}

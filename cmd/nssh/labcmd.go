@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 
+	"github.com/nssh/nssh/core"
 	"github.com/nssh/nssh/lab"
 )
 
@@ -53,7 +54,7 @@ func labBadUsage(stderr io.Writer, msg string) int {
 }
 
 // labList prints one line per lab with a state file: name, state, owner
-// pid and node count (the columns of nssh.md §4.4), then whether it is a
+// pid and node count (the columns of the README's "Labs as code"), then whether it is a
 // temp lab and whether its owner still runs. Every value is one word, so
 // `awk '{print $3}'` gives the pid.
 func labList(g globals, stdout, stderr io.Writer) int {
@@ -88,10 +89,19 @@ func labDown(g globals, name string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "nssh: %v\n", err)
+		fmt.Fprintf(stderr, "nssh: %s\n", withCapability("lab down", err))
 		return 1
 	}
 	return 0
+}
+
+// withCapability is err's text, naming the capability op needs when err
+// is a refusal for lack of privileges (core.Capability, as in Lua).
+func withCapability(op string, err error) string {
+	if e := core.Errno(err); e == syscall.EPERM || e == syscall.EACCES {
+		return err.Error() + " (needs " + core.Capability(op) + ")"
+	}
+	return err.Error()
 }
 
 // runGC is `nssh gc`.
@@ -113,7 +123,7 @@ func runGC(g globals, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	for _, err := range errs {
-		fmt.Fprintf(stderr, "nssh: gc: %v\n", err)
+		fmt.Fprintf(stderr, "nssh: gc: %s\n", withCapability("lab", err))
 	}
 	if len(errs) > 0 {
 		return 1

@@ -51,9 +51,6 @@ func Run(m *testing.M) int {
 	return m.Run()
 }
 
-// InSandbox reports whether the test binary runs inside the sandbox.
-func InSandbox() bool { return os.Getenv(sandboxEnv) != "" }
-
 // Name returns a unique namespace name for a test ("nssh-test-<hex>").
 func Name(t testing.TB) string {
 	t.Helper()
