@@ -193,3 +193,23 @@ func cmdline(pid int) string {
 	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	return strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
 }
+
+// TestRootlessREPLCtrlZ: Ctrl-Z at the sandboxed REPL's prompt stops the
+// job the shell started (the nssh outside the sandbox) and fg continues it
+// with the line typed so far, as without the sandbox (TestREPLCtrlZ).
+func TestRootlessREPLCtrlZ(t *testing.T) {
+	script := `trap 'echo PARENT-GOT-TSTP' TSTP; set -m; "$0"; echo "nssh stopped: $?"; fg >/dev/null; echo "nssh exited: $?"`
+	p := startPTY(t, []string{"HOME=" + t.TempDir()}, "/bin/sh", "-c", script, asUser(t))
+	p.expect("nssh> ")
+	p.send("x = 4")
+	p.send("\x1a")
+	p.expect("nssh stopped: 148") // 128 + SIGTSTP, seen by the shell
+	p.send("2; print(\"x is \" .. x)\r")
+	p.expect("x is 42")
+	p.expect("nssh> ")
+	p.send(".exit\r")
+	if out := p.expect("nssh exited: 0"); strings.Contains(out, "PARENT-GOT-TSTP") {
+		t.Errorf("the parent got SIGTSTP: %q", out)
+	}
+	p.wait()
+}

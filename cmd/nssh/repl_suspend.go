@@ -24,14 +24,25 @@ import (
 // to raw mode when it continues. SIGTSTP is sent to this very thread, so
 // the stop takes effect before tgkill returns: raw mode is not set again
 // before the shell got the terminal back.
+//
+// In the sandbox of a non-root user (sandbox.go) the shell's job is the nssh
+// outside, which the PID namespace hides; that nssh checked the above when
+// it started, and the whole process group stops instead (the sandbox's
+// init, PID 1, ignores SIGTSTP). The signal reaches this thread first, so
+// the same ordering holds.
 func (r *repl) suspend() {
-	if !jobControlled(r.fd) {
+	inSandboxJob := os.Getenv(sandboxEnv) == sandboxJob
+	if !inSandboxJob && !jobControlled(r.fd) {
 		return
 	}
 	r.exitRaw()
 	defer r.makeRaw()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	if inSandboxJob {
+		unix.Kill(0, unix.SIGTSTP)
+		return
+	}
 	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTSTP)
 }
 

@@ -21,6 +21,12 @@ const (
 // the commands it starts there), so that it does not sandbox itself again.
 const sandboxEnv = "NSSH_SANDBOX"
 
+// sandboxJob is sandboxEnv's value when the nssh that started the sandbox
+// is a job of a job-control shell on the terminal: Ctrl-Z at the prompt
+// then stops the whole job (see repl.suspend), which the shell, outside the
+// sandbox's PID namespace, sees and continues with fg.
+const sandboxJob = "job"
+
 // sandboxNotice is printed once, by the process that starts the sandbox.
 const sandboxNotice = "nssh: not root: running in a private sandbox; namespaces vanish when nssh exits"
 
@@ -50,7 +56,11 @@ func runSandboxed(g globals, stderr io.Writer) (int, bool) {
 	} else {
 		fmt.Fprintln(stderr, sandboxNotice)
 	}
-	code, err := core.RunSandboxed(core.SandboxOptions{Env: []string{sandboxEnv + "=1"}, Init: true})
+	marker := sandboxEnv + "=1"
+	if jobControlled(int(os.Stdin.Fd())) {
+		marker = sandboxEnv + "=" + sandboxJob
+	}
+	code, err := core.RunSandboxed(core.SandboxOptions{Env: []string{marker}, Init: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "nssh: %s\n", err.(*core.OpError).Text)
 		return 1, true
