@@ -18,6 +18,10 @@ Usage:
   nssh lab down NAME                      remove everything lab NAME owns
   nssh gc                                 remove crashed labs and temp labs
                                           whose owner process is gone
+  nssh doctor [--hosts N] [--fix]         host-wide limits for a lab of N
+                                          hosts (default 10000): value, need,
+                                          the command to raise each; --fix
+                                          raises the sysctls (host-wide)
   nssh --help                             this text
   nssh --version                          the version
 

@@ -44,6 +44,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "--version":
 			fmt.Fprintf(stdout, "nssh %s\n", version)
 			return 0
+		case "doctor":
+			return runDoctor(rest[1:], stdout, stderr)
 		case "lab", "gc":
 			if g.sandbox == sandboxForce {
 				return noSandboxFor(rest[0], stderr)
