@@ -23,8 +23,8 @@ func (c Config) Add(name string) (*Namespace, error) {
 // it was created and before the bind mount makes it visible, so nobody
 // (no other process, no watcher) ever sees it without what setup did. The
 // Namespace given to setup works with the wiring methods (LinkSet, Link,
-// AddrAdd, ...) but not with those that open it by path (Exec, Sysctl,
-// a veth peer). What setup made is the namespace's starting state: netlink
+// AddrAdd, ...) and Sysctl, but not with those that open it by path
+// (Exec, a veth peer). What setup made is the namespace's starting state: netlink
 // watchers subscribed by AddWith do not report it as new. When setup
 // fails, nothing is left and its error is returned.
 //

@@ -13,3 +13,11 @@ func SetGeteuid(uid int) (restore func()) {
 
 // ICMPChecksum lets tests build ICMP packets the way Ping does.
 var ICMPChecksum = checksum
+
+// SetProcRoot makes HostLimits and FixHostLimits read and write below dir
+// instead of /proc; the returned function restores /proc.
+func SetProcRoot(dir string) (restore func()) {
+	old := procRoot
+	procRoot = dir
+	return func() { procRoot = old }
+}

@@ -44,13 +44,8 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 		err := fmt.Errorf("invalid value %q for %s: %w", *value, key, unix.EINVAL)
 		return "", wireErr("sysctl", ns, err, err.Error())
 	}
-	fd, err := ns.openChecked()
-	if err != nil {
-		return "", err
-	}
-	defer unix.Close(fd)
 	rfd, wfd := -1, -1
-	err = InNetnsFd(fd, func() error {
+	open := func() error {
 		var oerr error
 		if value != nil {
 			if wfd, oerr = unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0); oerr != nil {
@@ -59,7 +54,17 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 		}
 		rfd, oerr = unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		return oerr
-	})
+	}
+	if ns.setupH != nil {
+		err = open() // an AddWith setup runs on a thread inside ns
+	} else {
+		fd, oerr := ns.openChecked()
+		if oerr != nil {
+			return "", oerr
+		}
+		err = InNetnsFd(fd, open)
+		unix.Close(fd)
+	}
 	defer closeIfOpen(rfd)
 	defer closeIfOpen(wfd)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nstest"
 	"golang.org/x/sys/unix"
 )
 
@@ -97,5 +98,39 @@ func TestParseRate(t *testing.T) {
 		if _, err := core.ParseRate(in); !errors.Is(err, unix.EINVAL) {
 			t.Errorf("ParseRate(%q) = %v, want EINVAL", in, err)
 		}
+	}
+}
+
+// TestSysctlInAddWithSetup sets sysctls in a namespace before its bind
+// mount makes it visible: IPv6 off before any link, as lab nodes without
+// IPv6 addresses get it, so lo never gets ::1.
+func TestSysctlInAddWithSetup(t *testing.T) {
+	auditThreads(t)
+	name := nstest.Name(t)
+	ns, err := cfg().AddWith(name, func(ns *core.Namespace) error {
+		for _, key := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"} {
+			if _, err := ns.Sysctl(key, ptr("1")); err != nil {
+				return err
+			}
+		}
+		up := true
+		return ns.LinkSet("lo", core.LinkChange{Up: &up})
+	})
+	must(t, err)
+	t.Cleanup(func() { cfg().Delete(name) })
+	for _, key := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6", "net.ipv6.conf.lo.disable_ipv6"} {
+		if v, err := ns.Sysctl(key, nil); err != nil || v != "1" {
+			t.Errorf("%s = %q, %v; want 1", key, v, err)
+		}
+	}
+	addrs, err := ns.Addrs("lo")
+	must(t, err)
+	for _, a := range addrs {
+		if a.Family == "inet6" {
+			t.Errorf("lo has IPv6 address %s", a.Addr)
+		}
+	}
+	if v, _ := os.ReadFile("/proc/sys/net/ipv6/conf/all/disable_ipv6"); strings.TrimSpace(string(v)) != "0" {
+		t.Errorf("own namespace: disable_ipv6 = %q", v)
 	}
 }

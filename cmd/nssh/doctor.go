@@ -16,8 +16,9 @@ Prints every host-wide limit that matters for a lab of N hosts (default
 10000): its value, what N hosts need, and the command that raises it.
 --fix raises the sysctls that are too low. They are host-wide: they apply
 to every namespace and user of the machine until reboot (nssh prints how
-to restore them). Exit status: 0 when every limit is enough, 1 when one
-is still too low, 2 for bad usage.
+to restore them). Sysctls under net. are only visible in the host's
+network namespace. Exit status: 0 when every limit is enough, 1 when one
+is still too low or --fix could not check or change one, 2 for bad usage.
 `
 
 // defaultDoctorHosts is the lab size doctor checks without --hosts: the
@@ -38,6 +39,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 	limits := core.HostLimits(hosts)
 	fmt.Fprintf(stdout, "host limits for a lab of %d hosts:\n\n", hosts)
 	printLimits(stdout, limits)
+	status := 0
 	if fix {
 		changes, err := core.FixHostLimits(limits)
 		printChanges(stdout, changes)
@@ -45,10 +47,11 @@ func runDoctor(args []string, stdout, stderr io.Writer) int {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				fmt.Fprintf(stderr, "nssh doctor: %s\n", line)
 			}
+			status = 1
 		}
 		limits = core.HostLimits(hosts)
 	}
-	return doctorVerdict(stdout, limits, hosts, fix)
+	return max(status, doctorVerdict(stdout, limits, hosts, fix))
 }
 
 var errHelp = fmt.Errorf("help")
