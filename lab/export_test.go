@@ -1,6 +1,10 @@
 package lab
 
-import "time"
+import (
+	"time"
+
+	"github.com/nssh/nssh/core"
+)
 
 // Hooks for the tests of package lab_test.
 var (
@@ -25,4 +29,12 @@ func SetProgressDelay(d time.Duration) (restore func()) {
 func SetAfterRound(f func(n int)) (restore func()) {
 	afterRound = f
 	return func() { afterRound = nil }
+}
+
+// SetHostLimits replaces what Up reads as the host's limits; the returned
+// function restores the real ones.
+func SetHostLimits(f func(hosts int) []core.HostLimit) (restore func()) {
+	old := hostLimits
+	hostLimits = f
+	return func() { hostLimits = old }
 }

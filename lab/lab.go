@@ -35,6 +35,10 @@ type Options struct {
 	// cleared at the end) when an Up or Down lasts longer than a second. It
 	// is only used when it is a terminal; nil means no progress.
 	Progress io.Writer
+	// Warnings receives warning lines, such as the one Up writes when the
+	// lab is too big for the host's limits (see core.HostLimits); nil
+	// discards them.
+	Warnings io.Writer
 }
 
 // Lab is a lab description bound to a Config. Its methods may be called
@@ -44,7 +48,8 @@ type Lab struct {
 	spec Spec
 	opts Options
 
-	mu sync.Mutex // serialises Up, Down
+	mu     sync.Mutex // serialises Up, Down
+	warned bool       // Up has checked the host's limits
 
 	abortMu sync.Mutex
 	abort   context.CancelFunc // cancels the Up in progress, if any
@@ -101,6 +106,7 @@ func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.warnHostLimits()
 	if l.spec.Temp {
 		registerTemp(l)
 	}

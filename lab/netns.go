@@ -12,14 +12,34 @@ import (
 // createNetns makes the namespace RunDir/NAME like `ip netns add NAME`,
 // but marks it (alias of lo) and brings lo up before the bind mount makes
 // it visible (core's AddWith): a lab namespace is never seen without its
-// marker. On failure nothing is left.
+// marker. Without ipv6, IPv6 is disabled first, so no interface of the
+// namespace ever gets an IPv6 address. On failure nothing is left.
 //
-// Equivalent to: `ip netns add NAME; ip -n NAME link set lo alias MARKER up`
-func createNetns(cfg core.Config, name, marker string) (*core.Namespace, error) {
+// Equivalent to: `ip netns add NAME; ip netns exec NAME sysctl -w
+// net.ipv6.conf.{all,default}.disable_ipv6=1; ip -n NAME link set lo alias
+// MARKER up`
+func createNetns(cfg core.Config, name, marker string, ipv6 bool) (*core.Namespace, error) {
 	up := true
 	return cfg.AddWith(name, func(ns *core.Namespace) error {
+		if !ipv6 {
+			if err := disableIPv6(ns); err != nil {
+				return err
+			}
+		}
 		return ns.LinkSet("lo", core.LinkChange{Alias: &marker, Up: &up})
 	})
+}
+
+// disableIPv6 turns IPv6 off in ns for lo and every later interface. A
+// kernel without IPv6 (no such sysctl) has nothing to disable.
+func disableIPv6(ns *core.Namespace) error {
+	one := "1"
+	for _, key := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"} {
+		if _, err := ns.Sysctl(key, &one); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // nsOwner returns the lab marker of an existing namespace (the alias of

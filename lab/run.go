@@ -17,6 +17,7 @@ type run struct {
 	marker  string
 	changes []Change
 	nodes   map[string]*node
+	ipv6    map[string]bool // nodes that keep IPv6 (Spec.ipv6Nodes)
 	prog    *progress
 }
 
@@ -36,7 +37,8 @@ type node struct {
 }
 
 func newRun(ctx context.Context, l *Lab, apply bool, verb string) *run {
-	r := &run{ctx: ctx, l: l, apply: apply, marker: Marker(l.spec.Name), nodes: map[string]*node{}}
+	r := &run{ctx: ctx, l: l, apply: apply, marker: Marker(l.spec.Name), nodes: map[string]*node{},
+		ipv6: l.spec.ipv6Nodes()}
 	if apply {
 		r.prog = startProgress(l.opts.Progress, fmt.Sprintf("lab %s: %s", l.spec.Name, verb),
 			len(l.spec.Nodes)+len(l.spec.Links))
@@ -141,7 +143,7 @@ func (r *run) netns(name string) error {
 	if !r.apply {
 		return nil
 	}
-	n.ns, err = createNetns(r.l.cfg, n.netns, r.marker)
+	n.ns, err = createNetns(r.l.cfg, n.netns, r.marker, r.ipv6[n.name])
 	if err != nil {
 		return r.fail(n.netns, err)
 	}

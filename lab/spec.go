@@ -16,8 +16,10 @@ package lab
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +38,8 @@ type Spec struct {
 	// Adopt lets Up take over a lab that another live process owns (it
 	// raises ErrBusy otherwise).
 	Adopt bool
+	// IPv6 keeps IPv6 on in every node (see Node.IPv6).
+	IPv6 bool
 }
 
 // Node is one namespace of the lab.
@@ -54,6 +58,11 @@ type Node struct {
 	Files map[string]string
 	// Services are the programs the node runs (see services.go), by name.
 	Services map[string]Service
+	// IPv6 keeps IPv6 on in the node. Without it, a node whose spec has no
+	// IPv6 address or route gets IPv6 disabled when its namespace is made,
+	// before any link exists: no link-local addresses, DAD, router or
+	// multicast listener messages, which flood the bridges of big labs.
+	IPv6 bool
 }
 
 // End is one end of a link: an interface Dev in the namespace of Node.
@@ -118,6 +127,9 @@ func (s *Spec) Validate() error {
 		if err := s.validateLink(l, devs); err != nil {
 			return fmt.Errorf("lab %s: link %d: %w", s.Name, i+1, err)
 		}
+	}
+	if err := s.validateBridgePorts(); err != nil {
+		return err
 	}
 	for node, routes := range s.Routes {
 		if _, ok := s.Nodes[node]; !ok {
@@ -216,6 +228,50 @@ func (s *Spec) validateLink(l Link, devs map[End]bool) error {
 		}
 	}
 	return nil
+}
+
+// validateBridgePorts refuses a bridge node with more link ends than a
+// Linux bridge holds ports (the kernel would fail halfway into Up).
+func (s *Spec) validateBridgePorts() error {
+	ports := map[string]int{}
+	for _, l := range s.Links {
+		for _, e := range l.Ends {
+			if s.Nodes[e.Node].Bridge != "" {
+				ports[e.Node]++
+			}
+		}
+	}
+	for _, name := range s.NodeNames() {
+		if n := ports[name]; n > core.BridgeMaxPorts {
+			return fmt.Errorf("lab %s: node %s: bridge %s would have %d ports; a Linux bridge holds at most %d: spread the links over several bridge nodes",
+				s.Name, name, s.Nodes[name].Bridge, n, core.BridgeMaxPorts)
+		}
+	}
+	return nil
+}
+
+// ipv6Nodes returns the nodes that keep IPv6: all with Spec.IPv6, else
+// those with Node.IPv6 or an IPv6 address or route in the spec.
+func (s *Spec) ipv6Nodes() map[string]bool {
+	keep := map[string]bool{}
+	for name, n := range s.Nodes {
+		keep[name] = s.IPv6 || n.IPv6 || hasIPv6(slices.Concat(slices.Collect(maps.Values(n.Addrs))...))
+	}
+	for _, l := range s.Links {
+		for i, e := range l.Ends {
+			keep[e.Node] = keep[e.Node] || hasIPv6(l.Addrs[i])
+		}
+	}
+	for node, routes := range s.Routes {
+		for _, r := range routes {
+			keep[node] = keep[node] || r.dst().Addr().Is6()
+		}
+	}
+	return keep
+}
+
+func hasIPv6(ps []netip.Prefix) bool {
+	return slices.ContainsFunc(ps, func(p netip.Prefix) bool { return p.Addr().Is6() })
 }
 
 func validateRoute(r Route, node string, devs map[End]bool) error {

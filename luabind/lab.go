@@ -69,7 +69,7 @@ func (b *Binding) luaLab(L *lua.LState) int {
 	if err == nil {
 		_, errOut := b.writers()
 		var l *lab.Lab
-		if l, err = lab.New(b.config(), spec, lab.Options{Progress: errOut}); err == nil {
+		if l, err = lab.New(b.config(), spec, lab.Options{Progress: errOut, Warnings: errOut}); err == nil {
 			ud := L.NewUserData()
 			ud.Value = l
 			L.SetMetatable(ud, L.GetTypeMetatable(labTypeName))

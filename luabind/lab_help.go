@@ -4,7 +4,7 @@ func init() { RegisterHelp(labHelp) }
 
 // labHelp is the reference of netns.lab and the lab methods (lab.go).
 var labHelp = map[string]string{
-	"netns.lab": `netns.lab{name=, nodes=, links=, routes=, temp=, adopt=} -> lab
+	"netns.lab": `netns.lab{name=, nodes=, links=, routes=, temp=, adopt=, ipv6=} -> lab
 Describes a lab; nothing is created until lab:up(). Each node becomes the
 namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
   nodes  = { h1 = {}, r1 = { sysctl = { ["net.ipv4.ip_forward"] = 1 } },
@@ -25,6 +25,12 @@ namespace NAME-NODE, marked as the lab's ("nssh:lab=NAME" on its lo).
   temp   = true   -- removed when the script ends, fails, or gets SIGINT/SIGTERM
   adopt  = true   -- take the lab over from another live process (else up()
                   -- raises EBUSY "lab NAME is owned by pid N")
+  ipv6   = true   -- keep IPv6 in every node (also per node: h1 = { ipv6 = true })
+A node with no IPv6 address or route gets IPv6 disabled in its namespace
+before any link exists (no link-local, DAD, router or MLD traffic, which
+floods the bridges of big labs). A bridge node holds at most 1024 link ends
+(the kernel's limit): more is an argument error. up() of a lab the host's
+limits are too small for warns once on stderr, naming nssh doctor.
 Interface names longer than 15 bytes get a short kernel name and keep the
 long one as an altname. A bad description is an argument error.
 Services start after the wiring, in node order, each waiting for ready

@@ -25,7 +25,7 @@ func specErrorf(format string, args ...any) error { return labSpecError(fmt.Spri
 // parseLabSpec converts the table given to netns.lab into a lab.Spec.
 func parseLabSpec(L *lua.LState, t *lua.LTable) (lab.Spec, error) {
 	var s lab.Spec
-	if err := onlyKeys(t, "lab", "name", "nodes", "links", "routes", "temp", "adopt"); err != nil {
+	if err := onlyKeys(t, "lab", "name", "nodes", "links", "routes", "temp", "adopt", "ipv6"); err != nil {
 		return s, err
 	}
 	name, ok := t.RawGetString("name").(lua.LString)
@@ -33,21 +33,15 @@ func parseLabSpec(L *lua.LState, t *lua.LTable) (lab.Spec, error) {
 		return s, specErrorf("name: string expected, got %s", t.RawGetString("name").Type())
 	}
 	s.Name = string(name)
-	switch v := t.RawGetString("temp").(type) {
-	case *lua.LNilType:
-	case lua.LBool:
-		s.Temp = bool(v)
-	default:
-		return s, specErrorf("temp: boolean expected, got %s", v.Type())
-	}
-	switch v := t.RawGetString("adopt").(type) {
-	case *lua.LNilType:
-	case lua.LBool:
-		s.Adopt = bool(v)
-	default:
-		return s, specErrorf("adopt: boolean expected, got %s", v.Type())
-	}
 	var err error
+	for _, f := range []struct {
+		key string
+		dst *bool
+	}{{"temp", &s.Temp}, {"adopt", &s.Adopt}, {"ipv6", &s.IPv6}} {
+		if *f.dst, err = specBool(t, f.key, f.key); err != nil {
+			return s, err
+		}
+	}
 	if s.Nodes, err = parseNodes(L, t.RawGetString("nodes")); err != nil {
 		return s, err
 	}
@@ -59,6 +53,19 @@ func parseLabSpec(L *lua.LState, t *lua.LTable) (lab.Spec, error) {
 }
 
 // onlyKeys rejects string keys outside allowed (and any non-string key).
+// specBool reads an optional boolean field (nil is false); what names it in
+// the error.
+func specBool(t *lua.LTable, key, what string) (bool, error) {
+	switch v := t.RawGetString(key).(type) {
+	case *lua.LNilType:
+		return false, nil
+	case lua.LBool:
+		return bool(v), nil
+	default:
+		return false, specErrorf("%s: boolean expected, got %s", what, v.Type())
+	}
+}
+
 func onlyKeys(t *lua.LTable, what string, allowed ...string) error {
 	var bad []string
 	t.ForEach(func(k, _ lua.LValue) {
@@ -119,9 +126,14 @@ func parseNode(L *lua.LState, name string, v lua.LValue) (lab.Node, error) {
 	if !ok {
 		return n, specErrorf("nodes.%s: table expected, got %s", name, v.Type())
 	}
-	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs", "files", "services"); err != nil {
+	if err := onlyKeys(t, "nodes."+name, "sysctl", "bridge", "addrs", "files", "services", "ipv6"); err != nil {
 		return n, err
 	}
+	ipv6, err := specBool(t, "ipv6", "nodes."+name+".ipv6")
+	if err != nil {
+		return n, err
+	}
+	n.IPv6 = ipv6
 	if err := parseNodeParts(L, name, t, &n); err != nil {
 		return n, err
 	}
@@ -141,7 +153,6 @@ func parseNode(L *lua.LState, name string, v lua.LValue) (lab.Node, error) {
 		return n, specErrorf("nodes.%s.sysctl: table expected, got %s", name, sys.Type())
 	}
 	n.Sysctl = map[string]string{}
-	var err error
 	st.ForEach(func(k, v lua.LValue) {
 		key, ok := k.(lua.LString)
 		if !ok {

@@ -45,3 +45,12 @@ function TestLabNamespacesSubscribedAtBirth(t)
   assert(#lo == 0, "lo addresses reported as new: " .. table.concat(lo, ","))
   lab:down()
 end
+
+-- ipv6 on the lab and on a node must be booleans; the spec is checked
+-- before anything is made.
+function TestLabIPv6OptionIsBoolean(t)
+  expect_argerror("ipv6: boolean expected, got string", netns.lab, { name = "v", ipv6 = "yes", nodes = { a = {} } })
+  expect_argerror("nodes.a.ipv6: boolean expected, got number", netns.lab, { name = "v", nodes = { a = { ipv6 = 1 } } })
+  local lab = netns.lab{ name = "v", ipv6 = true, nodes = { a = { ipv6 = false } } }
+  assert(#netns.list() == 0)
+end
