@@ -199,9 +199,9 @@ func waitReady(r *run, node string, ready Ready, p *core.Process, log string, of
 			return exited(p)
 		}
 		if time.Now().After(deadline) {
-			what := "its ready function"
+			what := "true from its ready function"
 			if ready.Match != nil {
-				what = fmt.Sprintf("a line matching %q", ready.Pattern)
+				what = fmt.Sprintf("line matching %q", ready.Pattern)
 			}
 			return fmt.Errorf("no %s after %s: %w", what, timeout, ErrNotReady)
 		}
