@@ -196,3 +196,65 @@ func exitStatus(ps *os.ProcessState) (code, sig int) {
 	}
 	return ws.ExitStatus(), 0
 }
+
+// GroupAlive reports whether any process of p's process group still runs
+// (the leader may have exited while children it left go on).
+func (p *Process) GroupAlive() bool {
+	if !p.group {
+		return p.Alive()
+	}
+	return unix.Kill(-p.pid, 0) == nil
+}
+
+// StopProcesses stops procs and their process groups: SIGTERM, then
+// SIGKILL to the groups still running after grace. It returns once every
+// leader is reaped and every group is empty, or killWait after the
+// SIGKILL, and reports how many groups it signalled.
+func StopProcesses(procs []*Process, grace time.Duration) int {
+	n := 0
+	for _, p := range procs {
+		if p.Signal(syscall.SIGTERM) == nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	if !untilStopped(procs, grace) {
+		for _, p := range procs {
+			p.Signal(syscall.SIGKILL)
+		}
+		untilStopped(procs, killWait)
+	}
+	return n
+}
+
+// untilStopped polls until no process of procs (groups included) runs, at
+// most d; it reports whether they all stopped.
+func untilStopped(procs []*Process, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		alive := false
+		for _, p := range procs {
+			if p.GroupAlive() {
+				alive = true
+				break
+			}
+		}
+		if !alive {
+			for _, p := range procs {
+				<-p.done
+			}
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// SignalByName returns the signal called name ("SIGTERM"), or 0.
+func SignalByName(name string) syscall.Signal {
+	return unix.SignalNum(name)
+}

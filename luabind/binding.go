@@ -33,8 +33,9 @@ type Binding struct {
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 
-	ev   *events          // queue, watchers and handlers
-	term terminalChildren // commands run with inherit=true, for Interrupt
+	ev    *events          // queue, watchers and handlers
+	term  terminalChildren // commands run with inherit=true, for Interrupt
+	procs *procTable       // processes started by spawn
 
 	mod, methods *lua.LTable               // set by Open, read by help()
 	fnames       map[*lua.LFunction]string // function -> name, for messages
@@ -53,6 +54,7 @@ func New(cfg core.Config, out, errOut io.Writer) *Binding {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Binding{cfg: cfg, out: out, errOut: errOut, ctx: ctx, cancel: cancel, start: time.Now()}
 	b.ev = newEvents(b)
+	b.procs = newProcTable()
 	return b
 }
 
@@ -79,12 +81,14 @@ func (b *Binding) writers() (out, errOut io.Writer) {
 // events are queued.
 func (b *Binding) Ready() <-chan struct{} { return b.ev.ready }
 
-// Close stops every watcher/subscription this binding started and kills
-// children still running (their context is cancelled). It may be called
-// from any goroutine, more than once.
+// Close stops every watcher/subscription this binding started, kills
+// children still running (their context is cancelled) and stops the
+// processes spawned without detach (SIGTERM to each process group, SIGKILL
+// after 2 s). It may be called from any goroutine, more than once.
 func (b *Binding) Close() {
 	b.cancel()
 	b.ev.stopAll()
+	b.procs.stopAll()
 }
 
 // config returns the directories the binding works in.

@@ -11,6 +11,9 @@ import (
 
 // noticeLine is the one-line form of an event nobody handled.
 func noticeLine(ev core.Event) string {
+	if ev.Kind == "output" || ev.Kind == "exit" {
+		return procNotice(ev)
+	}
 	if ev.Kind == "add" || ev.Kind == "del" {
 		return "[event] " + ev.Kind + " " + ev.Netns
 	}
@@ -43,7 +46,9 @@ func eventTable(L *lua.LState, ev core.Event) *lua.LTable {
 		t.RawSetString("name", lua.LString(ev.Netns))
 		return t
 	}
-	t.RawSetString("action", lua.LString(ev.Action))
+	if ev.Action != "" { // output and exit events have none
+		t.RawSetString("action", lua.LString(ev.Action))
+	}
 	t.RawSetString("ns", lua.LString(ev.Netns))
 	return t
 }

@@ -13,13 +13,14 @@ import (
 )
 
 // eventKinds are the event names netns.on accepts.
-var eventKinds = []string{"add", "del", "link", "addr", "route"}
+var eventKinds = []string{"add", "del", "link", "addr", "route", "output", "exit"}
 
 // handler is a function registered with netns.on.
 type handler struct {
 	id   int
 	kind string
 	ns   string // filter; "" for all
+	pid  int    // filter of output and exit handlers: {proc=p}; 0 for all
 	key  string // source watcher
 	fn   *lua.LFunction
 }
@@ -27,6 +28,9 @@ type handler struct {
 // takes reports whether h handles ev coming from the watcher with key.
 func (h *handler) takes(key string, ev core.Event) bool {
 	if h.key != key || h.kind != ev.Kind {
+		return false
+	}
+	if h.pid != 0 && ev.Attrs["pid"] != h.pid {
 		return false
 	}
 	return h.ns == "" || h.ns == ev.Netns
@@ -37,13 +41,13 @@ func (h *handler) takes(key string, ev core.Event) bool {
 func (b *Binding) luaOn(L *lua.LState) int {
 	kind := checkString(L, 1)
 	if !contains(eventKinds, kind) {
-		argError(L, 1, fmt.Sprintf("unknown event %q (expected add, del, link, addr or route)", kind))
+		argError(L, 1, fmt.Sprintf("unknown event %q (expected add, del, link, addr, route, output or exit)", kind))
 	}
 	fn, ok := L.Get(2).(*lua.LFunction)
 	if !ok {
 		typeError(L, 2, "function")
 	}
-	filter := checkOptions(L, 3, "ns")
+	filter := checkOptions(L, 3, "ns", "proc")
 	ns := ""
 	if v := optField(filter, "ns"); v != lua.LNil {
 		if n := toNamespace(v); n != nil {
@@ -56,12 +60,19 @@ func (b *Binding) luaOn(L *lua.LState) int {
 	}
 	noMoreArgs(L, 4)
 	e := b.ev
-	h := &handler{kind: kind, ns: ns, fn: fn}
+	h := &handler{kind: kind, ns: ns, fn: fn, pid: procFilter(L, kind, filter)}
 	var err error
-	if kind == "add" || kind == "del" {
+	switch kind {
+	case "output", "exit":
+		h.key = procKey
+		err = b.startProcEvents()
+		if err == nil {
+			b.procs.handlerAdded(kind, h.pid, 1)
+		}
+	case "add", "del":
 		h.key = lifecycleKey
 		err = e.startLifecycle(false)
-	} else {
+	default:
 		h.key = netlinkKey(kind, ns)
 		err = e.startNetlink(kind, ns)
 	}
@@ -75,6 +86,20 @@ func (b *Binding) luaOn(L *lua.LState) int {
 	return 1
 }
 
+// procFilter reads the filter {proc=p} of an output or exit handler: the
+// pid of p, 0 without the filter.
+func procFilter(L *lua.LState, kind string, filter *lua.LTable) int {
+	v := optField(filter, "proc")
+	if v == lua.LNil {
+		return 0
+	}
+	pr := toProc(v)
+	if pr == nil || kind != "output" && kind != "exit" {
+		argError(L, 3, "filter \"proc\": a proc from spawn expected (output and exit events only), got "+describe(v))
+	}
+	return pr.p.Pid()
+}
+
 // luaOff: netns.off(id) -> true if a handler was removed, false if id was
 // unknown. The last handler of a netlink subscription stops it.
 func (b *Binding) luaOff(L *lua.LState) int {
@@ -86,7 +111,9 @@ func (b *Binding) luaOff(L *lua.LState) int {
 			continue
 		}
 		e.handlers = append(e.handlers[:i:i], e.handlers[i+1:]...)
-		if h.key != lifecycleKey && !e.keyUsed(h.key) {
+		if h.key == procKey {
+			b.procs.handlerAdded(h.kind, h.pid, -1)
+		} else if h.key != lifecycleKey && !e.keyUsed(h.key) {
 			e.stop(h.key)
 		}
 		L.Push(lua.LTrue)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -22,7 +23,7 @@ type execOpts struct {
 	inherit bool
 }
 
-var execOptionNames = []string{"stdin", "env", "timeout", "check", "inherit"}
+var execOptionNames = []string{"stdin", "env", "timeout", "check", "inherit", "cwd", "max_output"}
 
 // checkCommand reads argument n: an argv array (non-empty) or a string run
 // with /bin/sh -c.
@@ -69,6 +70,11 @@ func parseExecOpts(L *lua.LState, n int, opts *lua.LTable) execOpts {
 	}
 	o.check = optBool(L, n, opts, "check")
 	o.inherit = optBool(L, n, opts, "inherit")
+	o.core.Cwd = optString(L, n, opts, "cwd")
+	o.core.MaxOutput = optInt(L, n, opts, "max_output", 1, math.MaxInt32)
+	// A command of its own process group is killed whole on timeout; one
+	// on the terminal stays in nssh's, the terminal's foreground group.
+	o.core.Setpgid = !o.inherit
 	if o.inherit {
 		if o.core.Input == nil {
 			o.core.Stdin = os.Stdin
@@ -139,19 +145,20 @@ func (b *Binding) luaExec(L *lua.LState) int {
 	o := parseExecOpts(L, 3, checkOptions(L, 3, execOptionNames...))
 	noMoreArgs(L, 4)
 	ns := checkNamespace(L, 1)
-	L.Push(b.execIn(L, "netns.exec", ns.Name, argv, o))
+	L.Push(b.execIn(L, "netns.exec", ns, argv, o))
 	return 1
 }
 
-// execIn runs argv in the namespace name as netns.exec does and returns
+// execIn runs argv in the namespace ns as netns.exec does and returns
 // its result table; op names the function in errors.
-func (b *Binding) execIn(L *lua.LState, op, name string, argv []string, o execOpts) *lua.LTable {
+func (b *Binding) execIn(L *lua.LState, op string, ns *core.Namespace, argv []string, o execOpts) *lua.LTable {
+	name := ns.Name
 	ctx, cancel := b.opContext(L)
 	defer cancel()
 	if o.inherit {
 		b.term.start()
 	}
-	out, err := b.cfg.Run(ctx, name, argv, o.core)
+	out, err := ns.Exec(ctx, argv, o.core)
 	if o.inherit {
 		b.term.end(out.Signal == int(syscall.SIGINT))
 	}
@@ -206,6 +213,9 @@ func resultTable(L *lua.LState, out core.Output, inherit bool) *lua.LTable {
 		t.RawSetString("stderr", lua.LString(out.Stderr))
 	}
 	t.RawSetString("ok", lua.LBool(resultOK(out)))
+	if out.Dropped > 0 {
+		t.RawSetString("dropped", lua.LNumber(out.Dropped))
+	}
 	t.RawSetString("duration", lua.LNumber(out.Duration.Seconds()))
 	return t
 }
@@ -218,14 +228,31 @@ func raiseExit(L *lua.LState, op, name string, argv []string, out core.Output, r
 	L.Error(e, 1)
 }
 
-// exitText describes how a command ended: `"false" exited with status 1`.
+// exitText describes how a command ended, with the last lines of its
+// stderr: `"false" exited with status 1`, `...; stderr: bird: no config`.
 func exitText(argv []string, out core.Output) string {
 	cmd := argv[0]
 	if len(argv) == 3 && argv[0] == "/bin/sh" && argv[1] == "-c" {
 		cmd = argv[2]
 	}
+	text := fmt.Sprintf("%q exited with status %d", cmd, out.Code)
 	if out.Signal != 0 {
-		return fmt.Sprintf("%q killed by signal %s", cmd, core.SignalName(out.Signal))
+		text = fmt.Sprintf("%q killed by signal %s", cmd, core.SignalName(out.Signal))
 	}
-	return fmt.Sprintf("%q exited with status %d", cmd, out.Code)
+	if t := lastLines(string(out.Stderr), stderrTailLines); t != "" {
+		text += "; stderr: " + t
+	}
+	return text
+}
+
+// stderrTailLines is how many lines of stderr check=true errors quote.
+const stderrTailLines = 5
+
+// lastLines returns the last n non-empty lines of s, joined by newlines.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }

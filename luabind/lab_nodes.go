@@ -19,7 +19,12 @@ func (b *Binding) luaLabExec(L *lua.LState) int {
 		argError(L, 2, err.Error())
 	}
 	o.core.Cwd = dir
-	L.Push(b.execIn(L, "lab:exec", lab.Netns(l.Name(), node), argv, o))
+	name := lab.Netns(l.Name(), node)
+	ns, err := b.cfg.Open(name)
+	if err != nil {
+		raiseError(L, "lab:exec", name, err)
+	}
+	L.Push(b.execIn(L, "lab:exec", ns, argv, o))
 	return 1
 }
 

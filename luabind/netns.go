@@ -3,6 +3,7 @@ package luabind
 import (
 	"errors"
 	"math"
+	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -90,7 +91,17 @@ func (b *Binding) luaDel(L *lua.LState) int {
 	} else {
 		name = checkString(L, 1)
 	}
-	noMoreArgs(L, 2)
+	opts := checkOptions(L, 2, "kill", "grace")
+	kill := optBool(L, 2, opts, "kill")
+	grace := stopGrace
+	if v := optField(opts, "grace"); v != lua.LNil {
+		grace = checkDuration(L, 2, v)
+	}
+	noMoreArgs(L, 3)
+	killed := 0
+	if kill {
+		killed = b.killAll(L, name, grace)
+	}
 	wasNetns := b.ev.recording() && b.cfg.IsNetns(name)
 	if err := b.cfg.Delete(name); err != nil {
 		raiseError(L, "netns.del", name, err)
@@ -98,7 +109,25 @@ func (b *Binding) luaDel(L *lua.LState) int {
 	if wasNetns {
 		b.ev.recordOwn("del", name)
 	}
+	if kill {
+		L.Push(lua.LNumber(killed))
+		return 1
+	}
 	return 0
+}
+
+// killAll stops every process in the namespace name before del{kill=true}
+// (nothing to do when name is not a namespace: del then says why).
+func (b *Binding) killAll(L *lua.LState, name string, grace time.Duration) int {
+	ns, err := b.cfg.Open(name)
+	if err != nil {
+		return 0
+	}
+	n, err := ns.KillAll(grace)
+	if err != nil {
+		raiseError(L, "netns.del", name, err)
+	}
+	return n
 }
 
 // luaDelAll: netns.del_all() -> count.
@@ -158,7 +187,7 @@ func (b *Binding) luaSetID(L *lua.LState) int {
 func (b *Binding) luaID(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	noMoreArgs(L, 2)
-	id, err := b.cfg.GetID(ns.Name)
+	id, err := ns.ID()
 	if err != nil {
 		raiseError(L, "netns.id", ns.Name, err)
 	}
@@ -221,7 +250,7 @@ func (b *Binding) luaIdentify(L *lua.LState) int {
 func (b *Binding) luaPids(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	noMoreArgs(L, 2)
-	pids, err := b.cfg.Pids(ns.Name)
+	pids, err := ns.Pids()
 	if err != nil {
 		raiseError(L, "netns.pids", ns.Name, err)
 	}
