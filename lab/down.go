@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nssh/nssh/core"
 )
@@ -22,6 +24,12 @@ var ErrNoLab = errors.New("no such lab")
 //
 // Equivalent to: `ip netns del LAB-NODE` for each owned node
 func (l *Lab) Down(ctx context.Context) ([]Change, error) {
+	return l.DownGrace(ctx, l.opts.grace())
+}
+
+// DownGrace is Down with the time the processes in the lab's namespaces
+// get between SIGTERM and SIGKILL.
+func (l *Lab) DownGrace(ctx context.Context, grace time.Duration) ([]Change, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	st, err := ReadState(l.cfg, l.spec.Name)
@@ -44,7 +52,9 @@ func (l *Lab) Down(ctx context.Context) ([]Change, error) {
 			}
 		}
 	}
-	changes, err := down(ctx, l.cfg, l.spec.Name, names, etc, st, l.opts)
+	opts := l.opts
+	opts.Grace = max(grace, time.Nanosecond) // 0 is Options' "default"; here it means at once
+	changes, err := down(ctx, l.cfg, l.spec.Name, names, etc, st, opts)
 	if err == nil {
 		unregisterTemp(l)
 	}
@@ -86,12 +96,14 @@ func down(ctx context.Context, cfg core.Config, lab string, names, etc []string,
 			return changes, fmt.Errorf("lab %s: %w", lab, err)
 		}
 	}
+	var del []string
+	var owned []*core.Namespace
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return changes, fmt.Errorf("lab %s: interrupted: %w", lab, err)
 		}
 		prog.step()
-		kind, _, err := classify(cfg, name, marker)
+		kind, ns, err := classify(cfg, name, marker)
 		if err != nil {
 			return changes, fmt.Errorf("lab %s: %s: %w", lab, name, err)
 		}
@@ -99,6 +111,17 @@ func down(ctx context.Context, cfg core.Config, lab string, names, etc []string,
 		if kind != nsOwned && (kind != nsPlaceholder || !recorded) {
 			continue
 		}
+		del = append(del, name)
+		if ns != nil {
+			owned = append(owned, ns)
+		}
+	}
+	killed, err := killProcesses(lab, owned, opts.grace())
+	changes = append(changes, killed...)
+	if err != nil {
+		return changes, err
+	}
+	for _, name := range del {
 		if err := deleteNetns(cfg, name); err != nil {
 			return changes, fmt.Errorf("lab %s: %w", lab, err)
 		}
@@ -113,6 +136,22 @@ func down(ctx context.Context, cfg core.Config, lab string, names, etc []string,
 	return changes, nil
 }
 
+// killProcesses stops every process in the namespaces nss (SIGTERM, then
+// SIGKILL after grace), so that none runs on in a namespace without a
+// name, and reports how many as a change {Op: "kill", Kind: "process",
+// Name: LAB, Value: COUNT}.
+func killProcesses(lab string, nss []*core.Namespace, grace time.Duration) ([]Change, error) {
+	n, err := core.KillAll(nss, grace)
+	var changes []Change
+	if n > 0 {
+		changes = append(changes, Change{Op: "kill", Kind: "process", Name: lab, Value: strconv.Itoa(n)})
+	}
+	if err != nil {
+		return changes, fmt.Errorf("lab %s: %w", lab, err)
+	}
+	return changes, nil
+}
+
 // removeStale deletes (or, in a plan, lists) the owned namespaces that an
 // earlier Up of this lab made for nodes the lab no longer has.
 func (r *run) removeStale(prev []string) error {
@@ -121,7 +160,7 @@ func (r *run) removeStale(prev []string) error {
 		if slices.Contains(cur, name) {
 			continue
 		}
-		kind, _, err := classify(r.l.cfg, name, r.marker)
+		kind, ns, err := classify(r.l.cfg, name, r.marker)
 		if err != nil {
 			return r.fail(name, err)
 		}
@@ -129,6 +168,11 @@ func (r *run) removeStale(prev []string) error {
 			continue
 		}
 		r.record("del", "netns", name, "")
+		if r.apply && ns != nil {
+			if _, err := ns.KillAll(DefaultGrace); err != nil {
+				return r.fail(name, err)
+			}
+		}
 		if r.apply {
 			if err := deleteNetns(r.l.cfg, name); err != nil {
 				return r.fail(name, err)

@@ -9,15 +9,16 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/nssh/nssh/core"
 )
 
 // Change is one change Up made (or Plan would make) or Down made.
 type Change struct {
-	Op    string // "add", "set" or "del"
-	Kind  string // "netns", "link", "addr", "route", "sysctl", "netem", "shape", "file" or "service"
-	Name  string // subject: a namespace name, "NETNS:DEV" for link, addr and netem, "NETNS:PATH" for file, "NETNS:NAME" for service
+	Op    string // "add", "set", "del", or "kill" (Down stopping processes: Value is how many)
+	Kind  string // "netns", "link", "addr", "route", "sysctl", "netem", "shape", "file", "service" or "process"
+	Name  string // subject: a namespace name, "NETNS:DEV" for link, addr and netem, "NETNS:PATH" for file, "NETNS:NAME" for service, the lab for process
 	Value string // what changes: "10.0.1.2/24", "up", "default via 10.0.1.1", "net.ipv4.ip_forward=1"; may be ""
 }
 
@@ -39,6 +40,19 @@ type Options struct {
 	// lab is too big for the host's limits (see core.HostLimits); nil
 	// discards them.
 	Warnings io.Writer
+	// Grace is how long the processes in the lab's namespaces get between
+	// SIGTERM and SIGKILL when Down stops them (DefaultGrace when 0).
+	Grace time.Duration
+}
+
+// DefaultGrace is Options.Grace when none is set.
+const DefaultGrace = 2 * time.Second
+
+func (o Options) grace() time.Duration {
+	if o.Grace > 0 {
+		return o.Grace
+	}
+	return DefaultGrace
 }
 
 // Lab is a lab description bound to a Config. Its methods may be called

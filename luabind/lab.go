@@ -125,12 +125,21 @@ func (b *Binding) luaLabPlan(L *lua.LState) int {
 	return 1
 }
 
-// luaLabDown is lab:down() -> array of removals.
+// luaLabDown is lab:down([{grace=}]) -> array of removals. Every process
+// in the lab's namespaces is stopped first: SIGTERM, then SIGKILL after
+// grace (default 2 s); a change {op="kill", kind="process", value=COUNT}
+// reports how many.
 func (b *Binding) luaLabDown(L *lua.LState) int {
 	l := checkLab(L)
+	opts := checkOptions(L, 2, "grace")
+	grace := lab.DefaultGrace
+	if v := optField(opts, "grace"); v != lua.LNil {
+		grace = checkDuration(L, 2, v)
+	}
+	noMoreArgs(L, 3)
 	ctx, cancel := b.opContext(L)
 	defer cancel()
-	changes, err := l.Down(ctx)
+	changes, err := l.DownGrace(ctx, grace)
 	b.recordLabChanges(changes)
 	if err != nil {
 		raiseLabError(L, "lab:down", l, err)
