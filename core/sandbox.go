@@ -68,6 +68,10 @@ func RunSandboxed(opts SandboxOptions) (int, error) {
 		Cloneflags:  uintptr(flags),
 		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
 		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
+		// Real root may leave setgroups allowed, so that tools that drop
+		// privileges inside (tcpdump -Z root) can; an unprivileged user
+		// cannot map a gid without denying it.
+		GidMappingsEnableSetgroups: os.Getuid() == 0,
 		// The main goroutine is locked to the main thread (thread.go), so
 		// the thread this is tied to lives as long as the process.
 		Pdeathsig: syscall.SIGKILL,

@@ -35,6 +35,8 @@ Equivalent to: ip netns attach NAME PID`,
 Removes the name (unmount + unlink). The namespace itself lives on while
 processes use it. A stale file under the name is removed too, like ip does.
 A Namespace object whose name now refers to another namespace raises ENOENT.
+With {kill=true} (and grace=, default 2 s) every process in the namespace
+is stopped first (SIGTERM, SIGKILL after grace) and del returns how many.
 Equivalent to: ip netns del NAME`,
 
 	"netns.del_all": `netns.del_all() -> count
@@ -76,6 +78,15 @@ Options:
   timeout = 2 | "500ms"  kill the child (SIGKILL) after that long; signal=9
   check = true           a non-zero exit raises {code="EXIT", result=...}
   inherit = true         the child uses this terminal; stdout/stderr are nil
+  cwd = "/dir"           the working directory
+  max_output = bytes     keep at most that much of each of stdout and stderr
+                         (default 64 MiB); the rest is read and dropped, and
+                         result.dropped counts the bytes (absent when none)
+The child has a process group of its own (not with inherit): a timeout kills
+the whole group. exec returns when the command itself exits, even if a
+child it left in the background still holds stdout (the output read so
+far is the result). With check=true the error's msg ends with the last
+lines of stderr.
 A non-zero exit is a result, not an error. A missing command raises
 "ENOENT". Ctrl-C kills the child and raises "ECANCELED". With inherit,
 Ctrl-C is the child's to handle, as under a shell: the call raises
@@ -103,6 +114,11 @@ Calls fn(ev) for each event. Events:
   "addr"             ev = {event="addr", action=, ns=, dev=, addr=}
   "route"            ev = {event="route", action=, ns=, dst=, via=, dev=, metric=,
                      table=, proto=, scope=, nexthops=} (nexthops: multipath)
+  "output"           a line of a spawned process's stdout or stderr:
+                     ev = {event="output", pid=, ns=, stream="stdout"|"stderr",
+                     line=, name=}; filter {proc=p} for one process
+  "exit"             a spawned process exited: ev = {event="exit", pid=, ns=,
+                     code=, signal=, name=}
 Every event has time: seconds (monotonic) since the script started.
 filter = {ns="r1"} limits to one namespace (for add/del: to that name).
 When on returns the watch is armed. Handlers run only on the Lua thread:

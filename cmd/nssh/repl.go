@@ -93,6 +93,7 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	r.rlStdout, r.rlStderr = r.rl.Stdout(), r.rl.Stderr()
 	r.out, r.errOut = &switchWriter{w: r.rlStdout}, &switchWriter{w: r.rlStderr}
 	r.s = newLuaSession(g, r.out, r.errOut)
+	r.s.b.SetExitNotices(true) // "[exit] pid N ..." at the prompt when no handler takes it
 	r.s.onExit = r.restoreTerminal
 	r.comp.vocab.Store(snapshotVocabulary(r.s.L))
 	defer r.s.close()
