@@ -42,4 +42,4 @@ print(pcall(netns.on, "added", print))
 -- del	red	(filtered)
 -- stopped:	false
 -- stopped:	false
--- false	scripts/events.lua:37: bad argument #1 to 'on' (unknown event "added" (expected add, del, link, addr or route))
+-- false	scripts/events.lua:37: bad argument #1 to 'on' (unknown event "added" (expected add, del, link, addr, route, output or exit))

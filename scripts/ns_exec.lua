@@ -37,4 +37,4 @@ blue:del()
 -- false	EXIT	7
 -- straight to the terminal
 -- true	nil
--- false	scripts/ns_exec.lua:31: bad argument #3 to 'exec' (unknown option "tiemout" (allowed: stdin, env, timeout, check, inherit))
+-- false	scripts/ns_exec.lua:31: bad argument #3 to 'exec' (unknown option "tiemout" (allowed: stdin, env, timeout, check, inherit, cwd, max_output))
