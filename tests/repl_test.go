@@ -307,3 +307,19 @@ func TestREPLExit(t *testing.T) {
 		}
 	}
 }
+
+// TestREPLEventNoticeWithoutHandler: a fresh REPL prints a notice for
+// every add and del, its own and others', with no handler ever registered.
+func TestREPLEventNoticeWithoutHandler(t *testing.T) {
+	cleanNamespaces(t)
+	p, _ := startREPL(t)
+	if _, err := core.DefaultConfig().Add("repl-notice1"); err != nil {
+		t.Fatal(err)
+	}
+	p.expect("[event] add repl-notice1")
+	p.send(`netns.add("repl-notice2") netns.del("repl-notice2")` + "\r")
+	p.expect("[event] add repl-notice2")
+	p.expect("[event] del repl-notice2")
+	p.send(`os.execute("ip netns del repl-notice1")` + "\r")
+	p.expect("[event] del repl-notice1")
+}

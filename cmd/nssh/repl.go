@@ -95,6 +95,9 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	r.s = newLuaSession(g, r.out, r.errOut)
 	r.s.b.SetExitNotices(true) // "[exit] pid N ..." at the prompt when no handler takes it
 	r.s.onExit = r.restoreTerminal
+	if err := r.s.b.WatchLifecycle(); err != nil {
+		fmt.Fprintf(stderr, "nssh: no event notices: %v\n", err)
+	}
 	r.comp.vocab.Store(snapshotVocabulary(r.s.L))
 	defer r.s.close()
 	return r.loop()
