@@ -53,7 +53,9 @@ func openSafePCall(L *lua.LState) {
 		for i := 1; i <= top; i++ {
 			th.Push(L.Get(i))
 		}
-		if err := th.PCall(top, lua.MultRet, nil); err != nil {
+		err := th.PCall(top, lua.MultRet, nil)
+		afterPCall(L, err != nil)
+		if err != nil {
 			L.Push(lua.LFalse)
 			if ae, ok := err.(*lua.ApiError); ok {
 				L.Push(ae.Object)

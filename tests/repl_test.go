@@ -43,6 +43,25 @@ func (p *ptySession) line(s string) string {
 	return p.expect("nssh> ")
 }
 
+// lineEvent is line for a line that adds or deletes a namespace: the REPL
+// prints a notice for it at some point after the change, before or after
+// the prompt. It waits for both and returns the output before the notice.
+func (p *ptySession) lineEvent(s, notice string) string {
+	p.t.Helper()
+	p.send(s + "\r")
+	p.expect(s + "\n")
+	out := p.expect(notice)
+	p.expect("nssh> ")
+	return out
+}
+
+// settle waits for the notice of a change made outside the REPL.
+func (p *ptySession) settle(notice string) {
+	p.t.Helper()
+	p.expect(notice)
+	p.expect("nssh> ")
+}
+
 func TestREPLPromptAndValues(t *testing.T) {
 	cleanNamespaces(t)
 	p, _ := startREPL(t)
@@ -58,7 +77,7 @@ func TestREPLPromptAndValues(t *testing.T) {
 	if out := p.line(`setmetatable({}, {__tostring = function() return "custom!" end})`); !strings.Contains(out, "custom!") {
 		t.Errorf("table with __tostring printed %q", out)
 	}
-	if out := p.line(`netns.add("repl-blue")`); !strings.Contains(out, `netns("repl-blue")`) {
+	if out := p.lineEvent(`netns.add("repl-blue")`, "[event] add repl-blue"); !strings.Contains(out, `netns("repl-blue")`) {
 		t.Errorf("netns.add printed %q", out)
 	}
 	if out := p.line(`x = 5`); strings.TrimSpace(out) != "" {
@@ -127,7 +146,7 @@ func TestREPLCompletion(t *testing.T) {
 	p.expect("{}")
 	p.expect("nssh> ")
 	// A Namespace method after "ns:".
-	p.line(`ns = netns.add("repl-comp")`)
+	p.lineEvent(`ns = netns.add("repl-comp")`, "[event] add repl-comp")
 	p.send("ns:pi\t")
 	p.expect("ns:pids")
 	p.send("()\r")
@@ -137,6 +156,7 @@ func TestREPLCompletion(t *testing.T) {
 	if _, err := core.DefaultConfig().Add("zz-completion-target"); err != nil {
 		t.Fatal(err)
 	}
+	p.settle("[event] add zz-completion-target")
 	p.send(`netns.get("zz-compl` + "\t")
 	p.expect(`netns.get("zz-completion-target`)
 	p.send("\")\r")
@@ -157,7 +177,7 @@ func TestREPLInterrupt(t *testing.T) {
 		t.Errorf("after Ctrl-C, 1 + 2 printed %q", out)
 	}
 
-	p.line(`ns = netns.add("repl-int")`)
+	p.lineEvent(`ns = netns.add("repl-int")`, "[event] add repl-int")
 	p.send(`r = ns:exec{"sleep", "30"}` + "\r")
 	p.expect(`r = ns:exec{"sleep", "30"}` + "\n")
 	waitForPids(t, "repl-int")
@@ -181,7 +201,7 @@ func TestREPLInterrupt(t *testing.T) {
 func TestREPLCtrlCReachesTerminalChild(t *testing.T) {
 	cleanNamespaces(t)
 	p, _ := startREPL(t)
-	p.line(`ns = netns.add("repl-term")`)
+	p.lineEvent(`ns = netns.add("repl-term")`, "[event] add repl-term")
 	p.send(`r = ns:exec({"sh", "-c", "trap 'echo caught; exit 3' INT; while :; do sleep 0.05; done"}, {inherit = true}); print("after", r.code)` + "\r")
 	p.expect("print(\"after\", r.code)\n")
 	waitForPids(t, "repl-term")
@@ -322,4 +342,34 @@ func TestREPLEventNoticeWithoutHandler(t *testing.T) {
 	p.expect("[event] del repl-notice2")
 	p.send(`os.execute("ip netns del repl-notice1")` + "\r")
 	p.expect("[event] del repl-notice1")
+}
+
+// TestREPLPCallCatchesCtrlC: in the REPL, pcall catches Ctrl-C like any
+// error (as in the lua interpreter): it returns false and ECANCELED, and
+// the chunk goes on; the next Ctrl-C interrupts again.
+func TestREPLPCallCatchesCtrlC(t *testing.T) {
+	cleanNamespaces(t)
+	p, _ := startREPL(t)
+	p.lineEvent(`ns = netns.add("repl-pcall")`, "[event] add repl-pcall")
+	p.send(`ok, e = pcall(ns.exec, ns, "sleep 30"); print("after", ok, e.code)` + "\r")
+	waitForPids(t, "repl-pcall")
+	p.send("\x03")
+	p.expect("after\tfalse\tECANCELED\n") // not "interrupted"
+	p.expect("nssh> ")
+	if out := p.line(`print(ok, e.code)`); !strings.Contains(out, "false\tECANCELED") {
+		t.Errorf("after the caught Ctrl-C: %q", out)
+	}
+
+	p.send(`xpcall(function() print("loop" .. 1) while true do end end, print); print("caught" .. 2); while true do end` + "\r")
+	p.expect("loop1")
+	p.send("\x03")
+	p.expect("caught2")
+	p.send("\x03")
+	p.expect("interrupted")
+	p.expect("nssh> ")
+
+	// pcall still names the caller's line for errors of Go functions.
+	if out := p.line(`print(pcall(netns.get, 1, 2))`); !strings.Contains(out, "false\tstdin:1: bad argument") {
+		t.Errorf("pcall(netns.get, 1, 2) printed %q", out)
+	}
 }

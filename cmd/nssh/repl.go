@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/chzyer/readline"
 	"golang.org/x/sys/unix"
@@ -45,7 +46,9 @@ type repl struct {
 	lines   chan lineIn // reader -> owner
 
 	mu      sync.Mutex
-	cancel  context.CancelFunc // cancels the running evaluation, nil when idle
+	ctx     context.Context    // the running evaluation's, nil when idle (see rearm)
+	cancel  context.CancelFunc // cancels ctx
+	ending  bool               // SIGTERM or SIGHUP came: no pcall may catch it
 	raw     bool               // readline has the terminal (Ctrl-C is a key, not SIGINT)
 	pending bool               // SIGINT came after Enter, before the evaluation started
 }
@@ -95,6 +98,7 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	r.s = newLuaSession(g, r.out, r.errOut)
 	r.s.b.SetExitNotices(true) // "[exit] pid N ..." at the prompt when no handler takes it
 	r.s.onExit = r.restoreTerminal
+	r.catchInterrupts()
 	if err := r.s.b.WatchLifecycle(); err != nil {
 		fmt.Fprintf(stderr, "nssh: no event notices: %v\n", err)
 	}
@@ -135,6 +139,7 @@ func (r *repl) loop() int {
 	defer close(r.prompts)
 
 	r.prompts <- prompt
+	var retry <-chan time.Time // events wait for readline to read
 	for {
 		select {
 		case in := <-r.lines:
@@ -153,7 +158,9 @@ func (r *repl) loop() int {
 			}
 			r.prompts <- r.nextPrompt()
 		case <-r.s.b.Ready():
-			r.run(true, func() { r.s.b.Dispatch(r.s.L, r.notice) })
+			retry = r.dispatchIdle()
+		case <-retry:
+			retry = r.dispatchIdle()
 		case n := <-term:
 			r.restoreTerminal()
 			fmt.Fprintf(os.Stderr, "nssh: %s\n", unix.SignalName(n))
@@ -184,13 +191,9 @@ func (r *repl) nextPrompt() string {
 	return prompt
 }
 
-// notice prints an event no handler took, redrawing the prompt line.
-func (r *repl) notice(line string) {
-	fmt.Fprintln(r.out, line)
-}
-
 // run runs f (Lua code) with a fresh context that Ctrl-C cancels, then
-// puts the terminal back as it was (a child may have changed it) and
+// puts the terminal back as it was (a child may have changed it: cooked,
+// or raw while readline reads) and
 // refreshes the completer's vocabulary. idle is true for event handlers
 // run at the prompt: their output then goes through readline. It reports
 // whether Ctrl-C came.
@@ -205,7 +208,7 @@ func (r *repl) run(idle bool, f func()) (interrupted bool) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.mu.Lock()
-	r.cancel = cancel
+	r.ctx, r.cancel = ctx, cancel
 	if r.pending { // Ctrl-C was pressed right after Enter
 		r.pending = false
 		cancel()
@@ -215,14 +218,20 @@ func (r *repl) run(idle bool, f func()) (interrupted bool) {
 	defer func() {
 		r.s.L.RemoveContext()
 		r.mu.Lock()
-		r.cancel = nil
+		ctx, cancel := r.ctx, r.cancel // a pcall may have caught a Ctrl-C
+		r.ctx, r.cancel = nil, nil
+		if r.raw { // handlers ran while readline reads: keep its raw mode
+			readline.MakeRaw(r.fd)
+		} else {
+			readline.Restore(r.fd, r.saved)
+		}
 		r.mu.Unlock()
+		interrupted = ctx.Err() != nil
 		cancel()
-		readline.Restore(r.fd, r.saved)
 		r.comp.vocab.Store(snapshotVocabulary(r.s.L))
 	}()
 	f()
-	return ctx.Err() != nil
+	return
 }
 
 // interrupt handles SIGINT: it cancels the running evaluation or, between
@@ -238,6 +247,7 @@ func (r *repl) interrupt(sig syscall.Signal) {
 	case r.cancel != nil && sig == syscall.SIGINT:
 		r.s.b.Interrupt(r.cancel)
 	case r.cancel != nil:
+		r.ending = true
 		r.cancel()
 	case !r.raw:
 		r.pending = true
@@ -257,20 +267,21 @@ func (r *repl) cancelRunning() {
 // makeRaw and exitRaw switch the terminal for readline. Leaving raw mode
 // restores the state saved at start, so a child that left the terminal in
 // a bad state does not carry it into the next prompt.
+// Both hold mu while they change the terminal, so that run's reset after
+// idle handlers cannot undo them.
 func (r *repl) makeRaw() error {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.raw, r.pending = true, false
-	r.mu.Unlock()
 	_, err := readline.MakeRaw(r.fd)
 	return err
 }
 
 func (r *repl) exitRaw() error {
-	err := readline.Restore(r.fd, r.saved)
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.raw = false
-	r.mu.Unlock()
-	return err
+	return readline.Restore(r.fd, r.saved)
 }
 
 // restoreTerminal puts the terminal back in its starting state and closes
