@@ -135,20 +135,25 @@ func (c Config) Attach(name string, pid int) (*Namespace, error) {
 	}
 	path := c.rawPath(name)
 	src := "/proc/" + strconv.Itoa(pid) + "/ns/net"
-	bindErr := func(err error) error {
+	bindErr := func(err error) *OpError {
 		return opErr("attach", name, err, "Bind %s -> %s failed: %s", src, path, Strerror(err))
 	}
 	// Open the source before creating anything, so a bad pid changes nothing.
-	pidfd := -1
+	pidfd, pidErr := -1, error(nil)
 	if pid > 0 {
-		if fd, err := unix.PidfdOpen(pid, 0); err == nil {
+		var fd int
+		if fd, pidErr = unix.PidfdOpen(pid, 0); pidErr == nil {
 			pidfd = fd
 			defer unix.Close(pidfd)
 		}
 	}
 	nsfd, err := unix.Open(src, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, bindErr(err)
+		oe := bindErr(err)
+		if err == unix.ENOENT && (pid < 0 || pidErr == unix.ESRCH) {
+			oe.Err = unix.ESRCH // no such process; Text stays ip's message
+		}
+		return nil, oe
 	}
 	defer unix.Close(nsfd)
 	if pidfd >= 0 {

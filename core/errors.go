@@ -75,3 +75,19 @@ func Errno(err error) syscall.Errno {
 	}
 	return 0
 }
+
+// Reason is what a user reads of err after "op: subject: ": for an
+// *OpError its Text (the message nssh shows), else the text of its cause;
+// for other errors their text.
+func Reason(err error) string {
+	var oe *OpError
+	if errors.As(err, &oe) {
+		if oe.Text != "" {
+			return oe.Text
+		}
+		if oe.Err != nil {
+			return oe.Err.Error()
+		}
+	}
+	return err.Error()
+}

@@ -32,6 +32,11 @@ func (l *Lab) Down(ctx context.Context) ([]Change, error) {
 func (l *Lab) DownGrace(ctx context.Context, grace time.Duration) ([]Change, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.downLocked(ctx, grace)
+}
+
+// downLocked is DownGrace with l.mu held.
+func (l *Lab) downLocked(ctx context.Context, grace time.Duration) ([]Change, error) {
 	st, err := ReadState(l.cfg, l.spec.Name)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err

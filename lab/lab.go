@@ -126,11 +126,19 @@ func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 	}
 	r := newRun(ctx, l, true, "up")
 	defer r.close()
+	if err := l.up(r, st); err != nil {
+		return r.changes, l.failedUp(r.changes, err)
+	}
+	return r.changes, nil
+}
+
+// up is the work of Up after the state file says "partial".
+func (l *Lab) up(r *run, st *State) error {
 	if err := r.reconcile(); err != nil {
-		return r.changes, err
+		return err
 	}
 	if err := r.removeStale(st.Namespaces); err != nil {
-		return r.changes, err
+		return err
 	}
 	svcs, err := r.services(st.Services)
 	st.Services = svcs
@@ -143,15 +151,45 @@ func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 		if werr := writeState(l.cfg, st); werr != nil {
 			err = errors.Join(err, werr)
 		}
-		return r.changes, err
+		return err
 	}
 	st.Namespaces = l.namespaces()
 	st.State = StateUp
 	if err := writeState(l.cfg, st); err != nil {
-		return r.changes, fmt.Errorf("lab %s: %w", l.spec.Name, err)
+		return fmt.Errorf("lab %s: %w", l.spec.Name, err)
 	}
-	return r.changes, nil
+	return nil
 }
+
+// failedUp says what a failed Up left: a temp lab is removed again (it
+// exists only for the run that failed); any other lab that Up changed is
+// left partial, and the error says how to remove it.
+func (l *Lab) failedUp(changes []Change, err error) error {
+	if l.spec.Temp {
+		if _, derr := l.downLocked(context.Background(), l.opts.grace()); derr != nil {
+			return &PartialError{Lab: l.spec.Name, Err: errors.Join(err, derr)}
+		}
+		return fmt.Errorf("%w (temp lab: what up() made was removed)", err)
+	}
+	if len(changes) == 0 {
+		return err
+	}
+	return &PartialError{Lab: l.spec.Name, Err: err}
+}
+
+// PartialError is the error of an Up that failed after it changed
+// something: the lab is left partial until Down (or `nssh lab down`, or
+// `nssh gc` once the owner is gone) removes it.
+type PartialError struct {
+	Lab string
+	Err error
+}
+
+func (e *PartialError) Error() string {
+	return fmt.Sprintf("%v (lab left partial: lab:down() or `nssh lab down %s` removes it)", e.Err, e.Lab)
+}
+
+func (e *PartialError) Unwrap() error { return e.Err }
 
 // Plan returns the changes Up would make now, changing nothing.
 func (l *Lab) Plan(ctx context.Context) ([]Change, error) {

@@ -58,8 +58,22 @@ func (r *run) record(op, kind, name, value string) {
 
 // fail wraps an error with the lab and the subject.
 func (r *run) fail(subject string, err error) error {
-	return fmt.Errorf("lab %s: %s: %w", r.l.spec.Name, subject, err)
+	return &failure{lab: r.l.spec.Name, subject: subject, err: err}
 }
+
+// failure is an error of a lab operation on one subject, read as "lab
+// LAB: SUBJECT: REASON", the reason without the subject core's error
+// repeats (core.Reason).
+type failure struct {
+	lab, subject string
+	err          error
+}
+
+func (f *failure) Error() string {
+	return "lab " + f.lab + ": " + f.subject + ": " + core.Reason(f.err)
+}
+
+func (f *failure) Unwrap() error { return f.err }
 
 // reconcile walks the lab in dependency order: namespaces, per-node
 // settings (lo, sysctls, bridge), links with their addresses and netem,

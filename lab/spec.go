@@ -122,10 +122,10 @@ func (s *Spec) Validate() error {
 	devs := map[End]bool{}
 	for i, l := range s.Links {
 		if err := validNetem(l.Shape); err != nil {
-			return fmt.Errorf("lab %s: link %d: shape: %w", s.Name, i+1, err)
+			return fmt.Errorf("lab %s: links[%d]: shape: %w", s.Name, i+1, err)
 		}
 		if err := s.validateLink(l, devs); err != nil {
-			return fmt.Errorf("lab %s: link %d: %w", s.Name, i+1, err)
+			return fmt.Errorf("lab %s: links[%d]: %w", s.Name, i+1, err)
 		}
 	}
 	if err := s.validateBridgePorts(); err != nil {
@@ -133,11 +133,11 @@ func (s *Spec) Validate() error {
 	}
 	for node, routes := range s.Routes {
 		if _, ok := s.Nodes[node]; !ok {
-			return fmt.Errorf("lab %s: routes for unknown node %q", s.Name, node)
+			return fmt.Errorf("lab %s: routes.%s: unknown node %q", s.Name, node, node)
 		}
 		for i, r := range routes {
 			if err := validateRoute(r, node, devs); err != nil {
-				return fmt.Errorf("lab %s: route %d of %s: %w", s.Name, i+1, node, err)
+				return fmt.Errorf("lab %s: routes.%s[%d]: %w", s.Name, node, i+1, err)
 			}
 		}
 	}
@@ -146,50 +146,50 @@ func (s *Spec) Validate() error {
 
 func (s *Spec) validateNode(name string, n Node) error {
 	if !nameRE().MatchString(name) {
-		return fmt.Errorf("lab %s: node name %q: want letters, digits, '_', '.' or '-' (not first)", s.Name, name)
+		return fmt.Errorf("lab %s: nodes: node name %q: want letters, digits, '_', '.' or '-' (not first)", s.Name, name)
 	}
 	if len(Netns(s.Name, name)) > 255 {
-		return fmt.Errorf("lab %s: node name %q: namespace name longer than 255 bytes", s.Name, name)
+		return fmt.Errorf("lab %s: nodes: node name %q: namespace name longer than 255 bytes", s.Name, name)
 	}
 	for k := range n.Sysctl {
 		if !sysctlRE().MatchString(k) || !strings.HasPrefix(k, "net.") {
-			return fmt.Errorf("lab %s: node %s: bad sysctl key %q (want a net.* key)", s.Name, name, k)
+			return fmt.Errorf("lab %s: nodes.%s: bad sysctl key %q (want a net.* key)", s.Name, name, k)
 		}
 		if strings.ContainsAny(n.Sysctl[k], "\n\x00") {
-			return fmt.Errorf("lab %s: node %s: bad value for sysctl %s", s.Name, name, k)
+			return fmt.Errorf("lab %s: nodes.%s: bad value for sysctl %s", s.Name, name, k)
 		}
 	}
 	if n.Bridge != "" {
 		if err := validDev(n.Bridge); err != nil {
-			return fmt.Errorf("lab %s: node %s: bridge: %w", s.Name, name, err)
+			return fmt.Errorf("lab %s: nodes.%s: bridge: %w", s.Name, name, err)
 		}
 	}
 	for svc, def := range n.Services {
 		if !nameRE().MatchString(svc) || len(svc) > 64 {
-			return fmt.Errorf("lab %s: node %s: service name %q: want 1-64 letters, digits, '_', '.' or '-' (not first)", s.Name, name, svc)
+			return fmt.Errorf("lab %s: nodes.%s: service name %q: want 1-64 letters, digits, '_', '.' or '-' (not first)", s.Name, name, svc)
 		}
 		if len(def.Cmd) == 0 || def.Cmd[0] == "" {
-			return fmt.Errorf("lab %s: node %s: service %s: empty command", s.Name, name, svc)
+			return fmt.Errorf("lab %s: nodes.%s: service %s: empty command", s.Name, name, svc)
 		}
 		if def.Ready.Timeout < 0 {
-			return fmt.Errorf("lab %s: node %s: service %s: negative ready timeout", s.Name, name, svc)
+			return fmt.Errorf("lab %s: nodes.%s: service %s: negative ready timeout", s.Name, name, svc)
 		}
 	}
 	for p := range n.Files {
 		if err := validFilePath(p); err != nil {
-			return fmt.Errorf("lab %s: node %s: %w", s.Name, name, err)
+			return fmt.Errorf("lab %s: nodes.%s: %w", s.Name, name, err)
 		}
 	}
 	for dev, ps := range n.Addrs {
 		if err := validDev(dev); err != nil {
-			return fmt.Errorf("lab %s: node %s: addrs: %w", s.Name, name, err)
+			return fmt.Errorf("lab %s: nodes.%s: addrs: %w", s.Name, name, err)
 		}
 		if dev == n.Bridge {
-			return fmt.Errorf("lab %s: node %s: addrs: %s is the node's bridge", s.Name, name, dev)
+			return fmt.Errorf("lab %s: nodes.%s: addrs: %s is the node's bridge", s.Name, name, dev)
 		}
 		for _, p := range ps {
 			if !p.IsValid() {
-				return fmt.Errorf("lab %s: node %s: addrs on %s: invalid address", s.Name, name, dev)
+				return fmt.Errorf("lab %s: nodes.%s: addrs on %s: invalid address", s.Name, name, dev)
 			}
 		}
 	}

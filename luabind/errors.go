@@ -106,6 +106,10 @@ func errorMsg(err error) string {
 	if errors.As(err, &ne) && ne.Msg != "" {
 		return core.Strerror(ne.Errno) + " (" + ne.Msg + ")"
 	}
+	var bad *core.NameError
+	if errors.As(err, &bad) {
+		return bad.Error()
+	}
 	if core.Errno(err) != 0 || errors.Is(err, core.ErrInvalidName) {
 		return core.Strerror(err)
 	}

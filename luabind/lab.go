@@ -77,7 +77,7 @@ func (b *Binding) luaLab(L *lua.LState) int {
 			return 1
 		}
 	}
-	argError(L, 1, err.Error())
+	argError(L, 1, strings.TrimPrefix(err.Error(), "lab "+spec.Name+": ")) // the subject is the argument
 	return 0
 }
 

@@ -95,6 +95,10 @@ func (b *Binding) luaPingAll(L *lua.LState) int {
 	return 1
 }
 
+// noHosts is how an empty matrix prints: pingall found no namespace with
+// a global address (or was given no names), so nothing was pinged.
+const noHosts = "no host has an address: nothing to ping (pingall reaches each namespace at its first global address)"
+
 // isArray reports whether every key of t is an index 1..#t.
 func isArray(t *lua.LTable) bool {
 	n, count := t.Len(), 0
@@ -135,8 +139,11 @@ func pingMatrixTable(L *lua.LState, m core.PingMatrix) *lua.LTable {
 
 // pingGrid renders a matrix with sources as rows and destinations as
 // columns, sorted by name: "ok" for a reply, "--" for none, and a summary
-// line "N/M reachable".
+// line "N/M reachable". An empty matrix says that there was no host.
 func pingGrid(m core.PingMatrix) string {
+	if len(m) == 0 {
+		return noHosts
+	}
 	names := make([]string, 0, len(m))
 	width := 2
 	for n := range m {

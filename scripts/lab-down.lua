@@ -13,6 +13,6 @@ for _, c in ipairs(lab:down()) do print(c.op, c.kind, c.name) end
 for _, e in ipairs(netns.list()) do print("left:", e.name) end
 netns.del("own-h2")
 -- Output:
--- false	EEXIST	own-h2: namespace exists and is not owned by the lab (no "nssh:lab=own" marker)
+-- false	EEXIST	own-h2: namespace exists and is not owned by the lab (no "nssh:lab=own" marker) (lab left partial: lab:down() or `nssh lab down own` removes it)
 -- del	netns	own-h1
 -- left:	own-h2
