@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# bench/scale.sh — the 10,000-host target of nssh.md §7: a switched tree
+# (bench/scale/tree.lua: 10 leaf switch nodes of N/10 hosts under a core
+# switch node, one IPv4 address per host in one /8) built by netns.lab{}
+# at each size, 20 sample pings between random hosts of different leaves,
+# then down(). Per size it prints up, down, pings, the peak fds and threads
+# of nssh during up (sampled), its peak RSS, and the time per host, which
+# should stay flat. Then the kernel floor: the same topology built and
+# removed by bench/scalefloor (plain netlink calls, no checks or waits).
+#
+#   sudo bench/scale.sh                    # SIZES="1000 3000 10000"
+#   SIZES="1000 3000" NO_FIX=1 bench/scale.sh
+#
+# Host-wide settings: unless NO_FIX is set, `nssh doctor --hosts MAX --fix`
+# raises what the largest size needs; every sysctl doctor may change is
+# saved first and restored on exit (both printed). Runs hold
+# /tmp/nssh-heavy.lock so that only one heavy job loads the machine. The
+# lab runs in a private mount namespace with a tmpfs on /run (run and state
+# dirs), so the host's /run/netns is never touched.
+set -euo pipefail
+SIZES=${SIZES:-"1000 3000 10000"}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+
+if [ -z "${NSSH_SCALE_SANDBOX:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "bench/scale.sh: needs root (real namespaces, host sysctls)" >&2; exit 1; }
+	exec flock /tmp/nssh-heavy.lock unshare --mount --propagation private env NSSH_SCALE_SANDBOX=1 bash "$0" "$@"
+fi
+mount -t tmpfs nssh-scale /run
+export NSSH_RUN_DIR=/run/netns NSSH_STATE_DIR=/run/nssh
+out=$(mktemp -d /tmp/nssh-scale.XXXXXX)
+
+keys=(net.core.netdev_max_backlog
+	net.ipv4.neigh.default.gc_thresh1 net.ipv4.neigh.default.gc_thresh2 net.ipv4.neigh.default.gc_thresh3
+	net.ipv6.neigh.default.gc_thresh1 net.ipv6.neigh.default.gc_thresh2 net.ipv6.neigh.default.gc_thresh3
+	user.max_net_namespaces fs.inotify.max_user_instances fs.inotify.max_user_watches)
+declare -A saved
+for k in "${keys[@]}"; do saved[$k]=$(sysctl -n "$k"); done
+restore() {
+	local k changed=()
+	for k in "${keys[@]}"; do
+		if [ "$(sysctl -n "$k")" != "${saved[$k]}" ]; then
+			sysctl -qw "$k=${saved[$k]}"
+			changed+=("$k=${saved[$k]}")
+		fi
+	done
+	[ ${#changed[@]} -eq 0 ] || echo "restored host-wide settings: ${changed[*]}" >&2
+}
+cleanup() {
+	"$out/nssh" lab down tree >/dev/null 2>&1 || true
+	"$out/floor" -down >/dev/null 2>&1 || true
+	restore
+	rm -rf "$out"
+}
+trap cleanup EXIT
+
+echo "building..." >&2
+(cd "$root" && CGO_ENABLED=0 go build -o "$out/nssh" ./cmd/nssh && CGO_ENABLED=0 go build -o "$out/floor" ./bench/scalefloor)
+max=0
+for n in $SIZES; do [ "$n" -gt "$max" ] && max=$n; done
+if [ -z "${NO_FIX:-}" ]; then
+	echo "saved host-wide settings: $(for k in "${keys[@]}"; do printf '%s=%s ' "$k" "${saved[$k]}"; done)" >&2
+	"$out/nssh" doctor --hosts "$max" --fix | sed -n '/^--fix/,$p' >&2 || true
+fi
+
+# run_sampled MODE N: runs `nssh tree.lua MODE N`, prints "SECONDS MAXRSS_KB
+# PEAK_FDS PEAK_THREADS" and leaves the script's stdout in $out/stdout.
+run_sampled() {
+	local t0 t1 pid fds thr peak_fds=0 peak_thr=0
+	t0=${EPOCHREALTIME/,/.}
+	/usr/bin/time -f "%M" -o "$out/rss" "$out/nssh" "$here/scale/tree.lua" "$1" "$2" >"$out/stdout" &
+	local tp=$!
+	while kill -0 "$tp" 2>/dev/null; do
+		pid=$(pgrep -P "$tp" | head -1 || true)
+		if [ -n "$pid" ]; then
+			fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+			thr=$(ls "/proc/$pid/task" 2>/dev/null | wc -l)
+			[ "$fds" -gt "$peak_fds" ] && peak_fds=$fds
+			[ "$thr" -gt "$peak_thr" ] && peak_thr=$thr
+		fi
+		sleep 0.1
+	done
+	wait "$tp"
+	t1=${EPOCHREALTIME/,/.}
+	echo "$(echo "$t1 - $t0" | bc -l) $(cat "$out/rss") $peak_fds $peak_thr"
+}
+
+# drops is the sum of the per-CPU backlog drop counters.
+drops() { awk '{ s += strtonum("0x" $2) } END { print s }' /proc/net/softnet_stat; }
+
+printf '%-7s %9s %9s %7s %8s %8s %9s %11s %10s\n' hosts up down pings "fds(up)" threads "RSS MB" "up/host" "drops"
+for n in $SIZES; do
+	d0=$(drops)
+	read -r up rss fds thr < <(run_sampled up "$n")
+	read -r _ prss _ _ < <(run_sampled ping "$n")
+	pings=$(cat "$out/stdout")
+	read -r down drss dfds _ < <(run_sampled down "$n")
+	d1=$(drops)
+	peak=$(( (rss > prss ? rss : prss) > drss ? (rss > prss ? rss : prss) : drss ))
+	printf '%-7s %8.1fs %8.1fs %7s %8s %8s %9d %9.2fms %10s\n' "$n" "$up" "$down" "${pings#pings }" \
+		"$((fds > dfds ? fds : dfds))" "$thr" "$((peak / 1024))" "$(echo "$up * 1000 / $n" | bc -l)" "$((d1 - d0))"
+	sleep 2 # the kernel frees namespaces asynchronously
+done
+
+echo
+echo "kernel floor (bench/scalefloor: the same topology by plain netlink calls, no checks or waits):"
+printf '%-7s %9s %9s %11s\n' hosts up down up/host
+for n in $SIZES; do
+	read -r fup fdown < <("$out/floor" -n "$n")
+	printf '%-7s %8.1fs %8.1fs %9.2fms\n' "$n" "$fup" "$fdown" "$(echo "$fup * 1000 / $n" | bc -l)"
+	sleep 2
+done
