@@ -18,6 +18,7 @@
 # lab runs in a private mount namespace with a tmpfs on /run (run and state
 # dirs), so the host's /run/netns is never touched.
 set -euo pipefail
+[ -n "${SCALE_TRACE:-}" ] && set -x
 SIZES=${SIZES:-"1000 3000 10000"}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -73,8 +74,8 @@ run_sampled() {
 	while kill -0 "$tp" 2>/dev/null; do
 		pid=$(pgrep -P "$tp" | head -1 || true)
 		if [ -n "$pid" ]; then
-			fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-			thr=$(ls "/proc/$pid/task" 2>/dev/null | wc -l)
+			fds=$( (ls "/proc/$pid/fd" 2>/dev/null || true) | wc -l)
+			thr=$( (ls "/proc/$pid/task" 2>/dev/null || true) | wc -l)
 			[ "$fds" -gt "$peak_fds" ] && peak_fds=$fds
 			[ "$thr" -gt "$peak_thr" ] && peak_thr=$thr
 		fi
@@ -86,7 +87,11 @@ run_sampled() {
 }
 
 # drops is the sum of the per-CPU backlog drop counters.
-drops() { awk '{ s += strtonum("0x" $2) } END { print s }' /proc/net/softnet_stat; }
+drops() {
+	local s=0 d
+	while read -r _ d _; do s=$((s + 16#$d)); done </proc/net/softnet_stat
+	echo "$s"
+}
 
 printf '%-7s %9s %9s %7s %8s %8s %9s %11s %10s\n' hosts up down pings "fds(up)" threads "RSS MB" "up/host" "drops"
 for n in $SIZES; do
@@ -104,9 +109,9 @@ done
 
 echo
 echo "kernel floor (bench/scalefloor: the same topology by plain netlink calls, no checks or waits):"
-printf '%-7s %9s %9s %11s\n' hosts up down up/host
+printf '%-7s %9s %9s %11s %14s\n' hosts up down up/host "kernel kB/host"
 for n in $SIZES; do
-	read -r fup fdown < <("$out/floor" -n "$n")
-	printf '%-7s %8.1fs %8.1fs %9.2fms\n' "$n" "$fup" "$fdown" "$(echo "$fup * 1000 / $n" | bc -l)"
+	read -r fup fdown kb < <("$out/floor" -n "$n")
+	printf '%-7s %8.1fs %8.1fs %9.2fms %14s\n' "$n" "$fup" "$fdown" "$(echo "$fup * 1000 / $n" | bc -l)" "$kb"
 	sleep 2
 done

@@ -11,23 +11,30 @@ import (
 var hostLimits = core.HostLimits
 
 // warnHostLimits writes one line to Options.Warnings, the first time Up
-// runs, when the host's limits are too low for a lab of this many nodes
+// runs, when the host's limits are too low for a lab of this many hosts
 // (broadcasts then overflow the backlog, neighbour tables overflow, and
 // the lab silently does not work): it names each limit and `nssh doctor`.
+// Hosts are the nodes that are not switches, as `nssh doctor --hosts N`
+// counts them.
 func (l *Lab) warnHostLimits() {
 	if l.opts.Warnings == nil || l.warned {
 		return
 	}
 	l.warned = true
-	nodes := len(l.spec.Nodes)
+	hosts := 0
+	for _, n := range l.spec.Nodes {
+		if n.Bridge == "" {
+			hosts++
+		}
+	}
 	var low []string
-	for _, h := range hostLimits(nodes) {
+	for _, h := range hostLimits(hosts) {
 		if h.Low() {
 			low = append(low, fmt.Sprintf("%s %d < %d", h.Name, h.Value, h.Need))
 		}
 	}
 	if len(low) > 0 {
-		fmt.Fprintf(l.opts.Warnings, "nssh: warning: lab %s (%d nodes) exceeds host limits: %s; see `nssh doctor --hosts %d` (--fix raises them)\n",
-			l.spec.Name, nodes, strings.Join(low, ", "), nodes)
+		fmt.Fprintf(l.opts.Warnings, "nssh: warning: lab %s (%d hosts) exceeds host limits: %s; see `nssh doctor --hosts %d` (--fix raises them)\n",
+			l.spec.Name, hosts, strings.Join(low, ", "), hosts)
 	}
 }

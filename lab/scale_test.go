@@ -101,7 +101,7 @@ func TestUpWarnsOnceAboutHostLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := fmt.Sprintf("nssh: warning: lab %s (1 nodes) exceeds host limits: net.core.netdev_max_backlog 1000 < 3000; see `nssh doctor --hosts 1` (--fix raises them)\n", spec.Name)
+	want := fmt.Sprintf("nssh: warning: lab %s (1 hosts) exceeds host limits: net.core.netdev_max_backlog 1000 < 3000; see `nssh doctor --hosts 1` (--fix raises them)\n", spec.Name)
 	if warnings.String() != want {
 		t.Errorf("warnings %q, want %q", warnings.String(), want)
 	}
