@@ -220,3 +220,20 @@ print(n, d.pid)
 	}
 	killPid(f[1])
 }
+
+// TestSpawnREPLExitNotice: in the REPL, the exit of a spawned process that
+// no handler takes is printed at the prompt; with an "exit" handler, the
+// handler gets it instead.
+func TestSpawnREPLExitNotice(t *testing.T) {
+	cleanNamespaces(t)
+	p, _ := startREPL(t)
+	p.line(`ns = netns.add("rx")`)
+	p.line(`pr = ns:spawn({"sh", "-c", "read x; exit 5"}, {stdin = "pipe", name = "job"})`)
+	p.line(`pr:write("go\n")`)
+	p.expect("(job) in rx: code 5")
+	p.line(`netns.on("exit", function(ev) print("HANDLED " .. ev.code) end)`)
+	p.line(`pr2 = ns:spawn({"sh", "-c", "read x; exit 6"}, {stdin = "pipe"})`)
+	p.line(`pr2:write("go\n")`)
+	p.expect("HANDLED 6")
+	p.line(`ns:del()`)
+}
