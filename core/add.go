@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -35,11 +36,18 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 		return nil, &OpError{Op: "add", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
 	}
 	path := c.rawPath(name)
-	if err := c.createPlaceholder("add", name); err != nil {
+	ino, err := c.createPlaceholder("add", name)
+	if err != nil {
 		return nil, err
 	}
 	var h *netlink.Handle
-	err := InNewNetns(func() error {
+	var id nsIdentity
+	err = InNewNetns(func() error {
+		var st unix.Stat_t
+		if err := unix.Stat("/proc/thread-self/ns/net", &st); err != nil {
+			return err
+		}
+		id = nsIdentity{st.Dev, st.Ino}
 		if setup != nil {
 			var err error
 			if h, err = runSetup(c, name, setup); err != nil {
@@ -52,7 +60,7 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 		if h != nil {
 			h.Close()
 		}
-		c.removePlaceholder(path)
+		c.removePlaceholder(path, ino)
 		var se setupError
 		if errors.As(err, &se) {
 			return nil, se.err
@@ -63,13 +71,10 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 		}
 		return nil, &OpError{Op: "add", Name: name, Err: errnoOf(err), Text: text}
 	}
-	ns, err := c.Open(name)
-	if err != nil {
-		if h != nil {
-			h.Close()
-		}
-		return nil, err
-	}
+	// The name is not opened again: under a concurrent delete and re-add
+	// by another process it may already name something else, and this
+	// add still succeeded, as ip's does.
+	ns := c.mounted(name, id)
 	if h != nil {
 		keepHandle(ns, h)
 	}
@@ -103,14 +108,10 @@ func runSetup(c Config, name string, setup func(*Namespace) error) (*netlink.Han
 	return h, nil
 }
 
-// openAnnounced opens a namespace this process just mounted and announces
-// it (see announce); its objects are reported as new to netlink watchers.
-func (c Config) openAnnounced(name string) (*Namespace, error) {
-	ns, err := c.Open(name)
-	if err == nil {
-		c.announce(ns, true)
-	}
-	return ns, err
+// mounted returns the namespace id this process just mounted on
+// RunDir/NAME.
+func (c Config) mounted(name string, id nsIdentity) *Namespace {
+	return &Namespace{Name: name, Path: c.Path(name), Dev: id.dev, Ino: id.ino, etcDir: c.EtcDir}
 }
 
 // announce tells the add/del watchers about a namespace this process just
@@ -164,40 +165,108 @@ func (c Config) Attach(name string, pid int) (*Namespace, error) {
 	if err := checkNetnsFd(nsfd); err != nil {
 		return nil, bindErr(unix.EINVAL)
 	}
-	if err := c.createPlaceholder("attach", name); err != nil {
+	var st unix.Stat_t
+	if err := unix.Fstat(nsfd, &st); err != nil {
+		return nil, bindErr(err)
+	}
+	ino, err := c.createPlaceholder("attach", name)
+	if err != nil {
 		return nil, err
 	}
 	if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(nsfd), path, "none", unix.MS_BIND, ""); err != nil {
-		c.removePlaceholder(path)
+		c.removePlaceholder(path, ino)
 		return nil, bindErr(err)
 	}
-	return c.openAnnounced(name)
+	ns := c.mounted(name, nsIdentity{st.Dev, st.Ino})
+	c.announce(ns, true)
+	return ns, nil
 }
 
 // createPlaceholder prepares the run dir (mkdir, flock, shared mount) and
 // creates the empty mode-0000 file RunDir/NAME that the bind mount will
-// cover. Steps 2-6 of ip's netns_add.
-func (c Config) createPlaceholder(op, name string) error {
+// cover (steps 2-6 of ip's netns_add). A stale placeholder (see
+// StaleAge: left by an add that was killed) is reused. It returns the
+// inode of the new file.
+func (c Config) createPlaceholder(op, name string) (uint64, error) {
 	if err := c.PrepareRunDir(); err != nil {
 		var oe *OpError
 		if errors.As(err, &oe) {
 			oe.Op, oe.Name = op, name
 		}
-		return err
+		return 0, err
 	}
 	path := c.rawPath(name)
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
+	for try := 0; ; try++ {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == unix.EEXIST && try == 0 && c.removeStalePlaceholder(name) {
+			continue
+		}
+		if err != nil {
+			return 0, opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
+		}
+		var st unix.Stat_t
+		unix.Fstat(fd, &st)
+		unix.Close(fd)
+		return st.Ino, nil
 	}
-	unix.Close(fd)
-	return nil
 }
 
-// removePlaceholder undoes createPlaceholder after a failed mount.
-func (c Config) removePlaceholder(path string) {
-	_ = unix.Unmount(path, unix.MNT_DETACH)
-	_ = unix.Unlink(path)
+// removePlaceholder undoes createPlaceholder after a failed mount: it
+// unlinks the placeholder it made (inode ino), and nothing else (the name
+// may have been deleted and re-added by another process meanwhile).
+func (c Config) removePlaceholder(path string, ino uint64) {
+	e, err := classifyEntry(path)
+	if err == nil && e.kind == entryPlaceholder && e.ino == ino {
+		_ = unix.Unlink(path)
+	}
+}
+
+// removeStalePlaceholder removes RunDir/NAME if it is a stale
+// placeholder, checked again under the run dir lock so that two
+// processes never both take it, and reports whether it did.
+func (c Config) removeStalePlaceholder(name string) bool {
+	path := c.rawPath(name)
+	if e, err := classifyEntry(path); err != nil || !e.stale(time.Now()) {
+		return false
+	}
+	removed := false
+	c.withRunDirLock(func() {
+		e, err := classifyEntry(path)
+		removed = err == nil && e.stale(time.Now()) && unix.Unlink(path) == nil
+	})
+	return removed
+}
+
+// RemoveStalePlaceholders removes every stale placeholder of the run dir
+// (see StaleAge) under the run dir lock and returns their names (`nssh gc`).
+func (c Config) RemoveStalePlaceholders() ([]string, error) {
+	names, err := c.Names()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range names {
+		if ValidName(n) == nil && c.removeStalePlaceholder(n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// withRunDirLock runs fn holding the flock on the run dir that
+// PrepareRunDir (and ip's netns add) takes; without the lock (the dir
+// cannot be opened) fn does not run.
+func (c Config) withRunDirLock(fn func()) {
+	lock, err := unix.Open(c.RunDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	defer unix.Close(lock)
+	if unix.Flock(lock, unix.LOCK_EX) != nil {
+		return
+	}
+	defer unix.Flock(lock, unix.LOCK_UN)
+	fn()
 }
 
 // PrepareRunDir checks the run dir (see CheckDir), creates it and makes
@@ -221,6 +290,11 @@ func (c Config) PrepareRunDir() error {
 		c.warn(fmt.Sprintf("Warning: could not flock netns runtime directory \"%s\": %s", dir, Strerror(err)))
 	}
 	defer unix.Flock(lock, unix.LOCK_UN)
+	if !isSelfBind(dir) && !sameDir(dir, DefaultRunDir) {
+		if err := c.checkRunDirContents(); err != nil {
+			return err
+		}
+	}
 	bound := false
 	for {
 		err := unix.Mount("", dir, "none", unix.MS_SHARED|unix.MS_REC, "")
@@ -242,6 +316,22 @@ type unshareError struct{ err error }
 
 func (e unshareError) Error() string { return "unshare: " + e.err.Error() }
 func (e unshareError) Unwrap() error { return e.err }
+
+// isSelfBind reports whether dir is a mount point of the filesystem that
+// holds its parent: a run dir that ip or nssh already bound onto itself.
+func isSelfBind(dir string) bool {
+	if !isMountPoint(dir) {
+		return false
+	}
+	var st, parent unix.Stat_t
+	return unix.Stat(dir, &st) == nil && unix.Stat(dir+"/..", &parent) == nil && st.Dev == parent.Dev
+}
+
+// sameDir reports whether a and b are the same directory.
+func sameDir(a, b string) bool {
+	var sa, sb unix.Stat_t
+	return unix.Stat(a, &sa) == nil && unix.Stat(b, &sb) == nil && sa.Dev == sb.Dev && sa.Ino == sb.Ino
+}
 
 func isUnshareErr(err error) bool {
 	var ue unshareError

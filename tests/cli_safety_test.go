@@ -49,3 +49,80 @@ echo '-- nothing made'; ls -A /run/netns /run/w/ww`
 		t.Errorf("unsafe directories (-want +got):\n%s", diff)
 	}
 }
+
+// TestCLIDeleteOnlyNamespacesAndPlaceholders checks that nssh, pointed at
+// a directory that is not a run dir, deletes nothing but namespaces and
+// placeholders, and does not make it a mount point.
+func TestCLIDeleteOnlyNamespacesAndPlaceholders(t *testing.T) {
+	requireOracle(t)
+	script := `
+mkdir /run/w/x; echo data > /run/w/x/passwd; ln -s /run/w/x/passwd /run/w/x/ln; mkfifo /run/w/x/fifo
+: > /run/w/x/empty; : > /run/w/x/ph; chmod 000 /run/w/x/ph
+r $NSSH --run-dir /run/w/x netns del passwd
+r $NSSH --run-dir /run/w/x netns del ln
+r $NSSH --run-dir /run/w/x netns del ph
+NSSH_RUN_DIR=/run/w/x r $NSSH -all netns del 2>&1 | sort
+mkdir /run/w/y; mkdir /run/w/y/dir; r $NSSH --run-dir /run/w/y netns add a
+ls /run/w/x /run/w/y; cat /run/w/x/passwd; grep -c /run/w/ /proc/self/mountinfo
+echo '-- a namespace under a stacked mount of a file'
+$NSSH netns add a; touch /run/w/f; mount --bind /run/w/f /run/netns/a
+r $NSSH netns del a; umount /run/netns/a; r $NSSH netns del a; ls -A /run/netns`
+	got := cliRun(t, nssh(t), script)
+	refused := func(p, what string) string {
+		return "Cannot remove namespace file \"" + p + "\": it is " + what +
+			", not a network namespace or a placeholder (refused; remove it by hand if it is not needed)\n"
+	}
+	want := cliResult{
+		stdout: "rc=1\n" + "rc=1\n" + "rc=0\n" +
+			refused("/run/w/x/empty", "an empty file of mode 0644 (a placeholder has mode 0000)") +
+			refused("/run/w/x/fifo", "a special file") +
+			refused("/run/w/x/ln", "a symbolic link") +
+			refused("/run/w/x/passwd", "a regular file with data") +
+			"rc=1\n" + "rc=1\n" +
+			"/run/w/x:\nempty\nfifo\nln\npasswd\n\n/run/w/y:\ndir\n" + "data\n" + "0\n" +
+			"-- a namespace under a stacked mount of a file\n" + "rc=1\n" + "rc=0\n",
+		stderr: refused("/run/w/x/passwd", "a regular file with data") +
+			refused("/run/w/x/ln", "a symbolic link") +
+			"/run/w/y is not a netns run dir (\"dir\" in it is a directory): refusing to make it a mount point; choose an empty or new directory\n" +
+			refused("/run/netns/a", "a mount point of another file"),
+	}
+	if diff := cliDiff(want, got); diff != "" {
+		t.Errorf("delete in a directory that is not a run dir (-want +got):\n%s", diff)
+	}
+}
+
+// TestCLIStalePlaceholders kills `nssh netns add` at random points; then
+// gc removes the placeholders left (once older than 5 s, never younger
+// ones), and add reuses a stale placeholder's name.
+func TestCLIStalePlaceholders(t *testing.T) {
+	requireOracle(t)
+	script := `
+mkdir /run/netns
+i=0; while [ $i -lt 200 ]; do
+	$NSSH netns add k$((i % 10)) 2>/dev/null & P=$!
+	sleep 0.00$(( (i * 7919) % 9 )); kill -9 $P 2>/dev/null; wait $P 2>/dev/null
+	i=$((i + 1))
+done
+: > /run/netns/hand; chmod 000 /run/netns/hand
+r $NSSH netns add hand
+sleep 5.2
+: > /run/netns/young; chmod 000 /run/netns/young
+$NSSH gc | grep -c 'removed placeholder' >/dev/null; echo gc=$?
+r $NSSH netns add young; [ -e /run/netns/hand ] || echo hand removed
+for n in $(ls /run/netns); do [ "$n" = young ] || $IP netns exec $n true || echo "$n is not a namespace"; done
+: > /run/netns/old; chmod 000 /run/netns/old; touch -d '1 hour ago' /run/netns/old
+sleep 5.2
+r $NSSH netns add old
+r $NSSH netns add young
+$IP netns exec old true && $IP netns exec young true && echo reused
+$NSSH -all netns del; ls -A /run/netns`
+	got := cliRun(t, "ip", script)
+	want := cliResult{
+		stdout: "rc=1\n" + "gc=0\n" + "rc=1\n" + "hand removed\n" + "rc=0\n" + "rc=0\n" + "reused\n",
+		stderr: "Cannot create namespace file \"/run/netns/hand\": File exists\n" +
+			"Cannot create namespace file \"/run/netns/young\": File exists\n",
+	}
+	if diff := cliDiff(want, got); diff != "" {
+		t.Errorf("stale placeholders (-want +got):\n%s", diff)
+	}
+}

@@ -17,7 +17,8 @@ Usage:
                                           owner pid, node count
   nssh lab down NAME                      remove everything lab NAME owns
   nssh gc                                 remove crashed labs and temp labs
-                                          whose owner process is gone
+                                          whose owner process is gone, and
+                                          placeholders of killed adds
   nssh doctor [--hosts N] [--fix]         host-wide limits for a lab of N
                                           hosts (default 10000): value, need,
                                           the command to raise each; --fix
@@ -85,4 +86,10 @@ Deliberate differences from ip 6.1 (bugs nssh does not copy):
     directory order (ip 6.1 prints only the last; its man page says all).
   - a failed add never leaves a placeholder file behind, on any path
     (ip 6.1 leaves one when it cannot setns back, e.g. in a user namespace).
+  - delete (and -all delete) removes only namespaces and placeholders
+    (empty mode-0000 files): anything else in the run dir is refused and
+    left alone, since nssh can be pointed at any directory (-all goes on
+    with the other entries and exits 1). add never makes a directory that
+    holds other files a run dir. A placeholder older than 5 s (an add that
+    was killed) is reused by add and removed by 'nssh gc'.
 `

@@ -20,7 +20,9 @@ const labUsage = `Usage: nssh lab list
   lab list       labs made by scripts (netns.lab): name, state, owner pid, node count
   lab down NAME  remove every namespace (and its links) that lab NAME owns
   gc             remove labs whose up() never completed and temp labs whose
-                 owning process is gone; prints what it removed
+                 owning process is gone, and placeholders (empty mode-0000
+                 files) older than 5 s left by a killed add; prints what
+                 it removed
 Only namespaces carrying the lab's marker are ever removed.
 `
 
@@ -121,6 +123,13 @@ func runGC(g globals, args []string, stdout, stderr io.Writer) int {
 		for _, c := range r.Changes {
 			fmt.Fprintf(stdout, "  %s\n", c)
 		}
+	}
+	stale, err := g.cfg.RemoveStalePlaceholders()
+	for _, n := range stale {
+		fmt.Fprintf(stdout, "removed placeholder %s: an add that never completed\n", g.cfg.Path(n))
+	}
+	if err != nil {
+		errs = append(errs, err)
 	}
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "nssh: gc: %s\n", withCapability("lab", err))

@@ -125,6 +125,8 @@ func (c *netnsCLI) set(args []string) int {
 
 // delete removes one name, or with -all every entry of the run dir in
 // readdir order, stopping at the first failure (still exit 0, like ip).
+// Entries that are neither namespaces nor placeholders are refused and
+// skipped (exit 1).
 //
 // Equivalent to: `ip [-all] netns delete [NAME]`
 func (c *netnsCLI) delete(args []string) int {
@@ -143,13 +145,19 @@ func (c *netnsCLI) delete(args []string) int {
 		c.errorf("Failed to open directory %s: %s", c.cfg.RunDir, core.Strerror(err))
 		return 1
 	}
+	code := 0
 	for _, n := range names {
-		if err := c.cfg.Delete(n); err != nil {
+		err := c.cfg.Delete(n)
+		if core.IsRefused(err) {
+			code = c.fail(err, 1) // not a namespace: left alone, the others go on
+			continue
+		}
+		if err != nil {
 			c.fail(err, 1)
 			break
 		}
 	}
-	return 0
+	return code
 }
 
 // identify prints every name of the netns of PID (default: this process),
