@@ -198,7 +198,7 @@ func (c Config) createPlaceholder(op, name string) (uint64, error) {
 	path := c.rawPath(name)
 	for try := 0; ; try++ {
 		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err == unix.EEXIST && try == 0 && c.removeStalePlaceholder(name) {
+		if err == unix.EEXIST && try == 0 && c.RemoveStalePlaceholder(name) {
 			continue
 		}
 		if err != nil {
@@ -221,10 +221,10 @@ func (c Config) removePlaceholder(path string, ino uint64) {
 	}
 }
 
-// removeStalePlaceholder removes RunDir/NAME if it is a stale
-// placeholder, checked again under the run dir lock so that two
-// processes never both take it, and reports whether it did.
-func (c Config) removeStalePlaceholder(name string) bool {
+// RemoveStalePlaceholder removes RunDir/NAME if it is a stale
+// placeholder (see StaleAge), checked again under the run dir lock so
+// that two processes never both take it, and reports whether it did.
+func (c Config) RemoveStalePlaceholder(name string) bool {
 	path := c.rawPath(name)
 	if e, err := classifyEntry(path); err != nil || !e.stale(time.Now()) {
 		return false
@@ -246,7 +246,7 @@ func (c Config) RemoveStalePlaceholders() ([]string, error) {
 	}
 	var out []string
 	for _, n := range names {
-		if ValidName(n) == nil && c.removeStalePlaceholder(n) {
+		if ValidName(n) == nil && c.RemoveStalePlaceholder(n) {
 			out = append(out, n)
 		}
 	}

@@ -141,3 +141,32 @@ func (c Config) checkRunDirContents() error {
 	}
 	return nil
 }
+
+// IsPlaceholder reports whether RunDir/NAME is a placeholder: an empty
+// mode-0000 regular file that is not a mount (an add in progress, or the
+// residue of a killed one).
+func (c Config) IsPlaceholder(name string) bool {
+	e, err := classifyEntry(c.rawPath(name))
+	return err == nil && e.kind == entryPlaceholder
+}
+
+// RemovePlaceholder removes RunDir/NAME if it is a placeholder, checked
+// again under the run dir lock, and reports whether it did. Use it for a
+// placeholder known to be one's own residue whatever its age; others wait
+// for StaleAge (RemoveStalePlaceholder).
+func (c Config) RemovePlaceholder(name string) bool {
+	path := c.rawPath(name)
+	removed := false
+	c.withRunDirLock(func() {
+		e, err := classifyEntry(path)
+		removed = err == nil && e.kind == entryPlaceholder && unix.Unlink(path) == nil
+	})
+	return removed
+}
+
+// IsStalePlaceholder reports whether RunDir/NAME is a placeholder older
+// than StaleAge.
+func (c Config) IsStalePlaceholder(name string) bool {
+	e, err := classifyEntry(c.rawPath(name))
+	return err == nil && e.stale(time.Now())
+}

@@ -20,7 +20,8 @@ var ErrNoLab = errors.New("no such lab")
 // Down removes exactly what the lab owns: each of its namespaces that
 // carries its marker (and with it every link inside), then its state file.
 // Namespaces of its names that it does not own are left alone. It returns
-// the removals.
+// the removals. An unreadable state file does not stop it: the lab's
+// namespaces are found by their marker.
 //
 // Equivalent to: `ip netns del LAB-NODE` for each owned node
 func (l *Lab) Down(ctx context.Context) ([]Change, error) {
@@ -38,16 +39,13 @@ func (l *Lab) DownGrace(ctx context.Context, grace time.Duration) ([]Change, err
 // downLocked is DownGrace with l.mu held.
 func (l *Lab) downLocked(ctx context.Context, grace time.Duration) ([]Change, error) {
 	st, err := ReadState(l.cfg, l.spec.Name)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	var corrupt *CorruptStateError
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.As(err, &corrupt) {
 		return nil, err
 	}
 	names := l.namespaces()
 	if st != nil {
-		for _, n := range st.Namespaces {
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
-		}
+		names = union(names, st.Namespaces)
 	}
 	etc := l.etcNodes()
 	if st != nil {
@@ -66,30 +64,93 @@ func (l *Lab) downLocked(ctx context.Context, grace time.Duration) ([]Change, er
 	return changes, err
 }
 
-// DownByName is Down for a lab known only by its state file (`nssh lab
-// down NAME`).
+// DownByName is Down for a lab known only by its name (`nssh lab down
+// NAME`): it removes the namespaces its state file records and every
+// namespace of the run dir named NAME-* that carries its marker, so a lab
+// whose state file is unreadable is removed too (and that file with it).
 func DownByName(ctx context.Context, cfg core.Config, name string, opts Options) ([]Change, error) {
 	st, err := ReadState(cfg, name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("lab %s: %w", name, ErrNoLab)
-	}
-	if err != nil {
+	var corrupt *CorruptStateError
+	switch {
+	case errors.As(err, &corrupt):
+		st = nil
+	case errors.Is(err, fs.ErrNotExist):
+		if !nameRE().MatchString(name) || len(markedNamespaces(cfg, name)) == 0 {
+			return nil, fmt.Errorf("lab %s: %w", name, ErrNoLab)
+		}
+		st = nil
+	case err != nil:
 		return nil, err
 	}
-	return down(ctx, cfg, name, st.Namespaces, st.EtcDirs, st, opts)
+	var names, etc []string
+	if st != nil {
+		names, etc = st.Namespaces, st.EtcDirs
+	}
+	return down(ctx, cfg, name, names, etc, st, opts)
 }
 
-// down deletes the owned namespaces among names, then the lab's node
-// directories and the etc dirs of the namespaces in etc. Placeholders
-// (empty files left by an add that was killed) are removed only for names
-// the state records, since only then did this lab create them.
-func down(ctx context.Context, cfg core.Config, lab string, names, etc []string, st *State, opts Options) ([]Change, error) {
-	if st != nil && st.State != StatePartial {
-		st.State = StatePartial // a Down killed halfway is finished by gc
-		if err := writeState(cfg, st); err != nil {
-			return nil, fmt.Errorf("lab %s: %w", lab, err)
+// markedNamespaces lists the namespaces named LAB-* in the run dir that
+// carry the lab's marker, except those in known.
+func markedNamespaces(cfg core.Config, lab string, known ...string) []string {
+	all, _ := cfg.Names()
+	marker := Marker(lab)
+	skip := make(map[string]bool, len(known))
+	for _, n := range known {
+		skip[n] = true
+	}
+	var out []string
+	for _, n := range all {
+		if !strings.HasPrefix(n, lab+"-") || skip[n] {
+			continue
+		}
+		if kind, _, err := classify(cfg, n, marker); err == nil && kind == nsOwned {
+			out = append(out, n)
 		}
 	}
+	slices.Sort(out)
+	return out
+}
+
+// down stops the lab's services, deletes the owned namespaces among names
+// and the run dir's other namespaces with the lab's marker, then the
+// lab's node directories and the etc dirs of the namespaces in etc.
+// Placeholders (empty files left by an
+// add that was killed) are removed only for names the state has pending
+// while its owner is gone (or is this process): only then did this lab
+// create them.
+func down(ctx context.Context, cfg core.Config, lab string, names, etc []string, st *State, opts Options) ([]Change, error) {
+	changes, err := downNames(ctx, cfg, lab, names, etc, st, opts)
+	if err != nil {
+		return changes, fmt.Errorf("lab %s: %w", lab, err)
+	}
+	return changes, nil
+}
+
+func downNames(ctx context.Context, cfg core.Config, lab string, names, etc []string, st *State, opts Options) ([]Change, error) {
+	// The state says "partial" from the first removal on (a Down killed
+	// halfway is finished by gc); a Down that fails before removing
+	// anything leaves it as it was.
+	was := ""
+	if st != nil {
+		was = st.State
+	}
+	markPartial := func() error {
+		if st == nil || st.State == StatePartial {
+			return nil
+		}
+		st.State = StatePartial
+		return writeState(cfg, st)
+	}
+	restore := func(changes []Change, err error) ([]Change, error) {
+		if len(changes) == 0 && st != nil && st.State != was {
+			st.State = was
+			writeState(cfg, st)
+		}
+		return changes, err
+	}
+	residue := st.ownResidue()
+	names = union(names, residue)
+	names = append(names, markedNamespaces(cfg, lab, names...)...)
 	prog := startProgress(opts.Progress, "lab "+lab+": down", len(names))
 	defer prog.stop()
 	marker := Marker(lab)
@@ -98,47 +159,50 @@ func down(ctx context.Context, cfg core.Config, lab string, names, etc []string,
 		stopped, err := stopServices(lab, st.Services)
 		changes = append(changes, stopped...)
 		if err != nil {
-			return changes, fmt.Errorf("lab %s: %w", lab, err)
+			return changes, err
 		}
 	}
 	var del []string
 	var owned []*core.Namespace
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
-			return changes, fmt.Errorf("lab %s: interrupted: %w", lab, err)
+			return restore(changes, fmt.Errorf("interrupted: %w", err))
 		}
 		prog.step()
 		kind, ns, err := classify(cfg, name, marker)
 		if err != nil {
-			return changes, fmt.Errorf("lab %s: %s: %w", lab, name, err)
+			return restore(changes, fmt.Errorf("%s: %w", name, err))
 		}
-		recorded := st != nil && slices.Contains(st.Namespaces, name)
-		if kind != nsOwned && (kind != nsPlaceholder || !recorded) {
-			continue
-		}
-		del = append(del, name)
-		if ns != nil {
-			owned = append(owned, ns)
+		switch {
+		case kind == nsOwned:
+			del = append(del, name)
+			if ns != nil {
+				owned = append(owned, ns)
+			}
+		case kind == nsPlaceholder && slices.Contains(residue, name):
+			if cfg.RemovePlaceholder(name) {
+				changes = append(changes, Change{Op: "del", Kind: "netns", Name: name})
+			}
 		}
 	}
 	killed, err := killProcesses(lab, owned, opts.grace())
 	changes = append(changes, killed...)
 	if err != nil {
-		return changes, err
+		return restore(changes, err)
 	}
 	for _, name := range del {
+		if err := markPartial(); err != nil {
+			return restore(changes, err)
+		}
 		if err := deleteNetns(cfg, name); err != nil {
-			return changes, fmt.Errorf("lab %s: %w", lab, err)
+			return restore(changes, err)
 		}
 		changes = append(changes, Change{Op: "del", Kind: "netns", Name: name})
 	}
 	if err := removeNodeFiles(cfg, lab, etc); err != nil {
-		return changes, fmt.Errorf("lab %s: %w", lab, err)
+		return changes, err
 	}
-	if err := removeState(cfg, lab); err != nil {
-		return changes, fmt.Errorf("lab %s: %w", lab, err)
-	}
-	return changes, nil
+	return changes, removeState(cfg, lab)
 }
 
 // killProcesses stops every process in the namespaces nss (SIGTERM, then
@@ -151,10 +215,7 @@ func killProcesses(lab string, nss []*core.Namespace, grace time.Duration) ([]Ch
 	if n > 0 {
 		changes = append(changes, Change{Op: "kill", Kind: "process", Name: lab, Value: strconv.Itoa(n)})
 	}
-	if err != nil {
-		return changes, fmt.Errorf("lab %s: %w", lab, err)
-	}
-	return changes, nil
+	return changes, err
 }
 
 // removeStale deletes (or, in a plan, lists) the owned namespaces that an

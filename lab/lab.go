@@ -106,8 +106,10 @@ func (l *Lab) Name() string { return l.spec.Name }
 // lab's names that the lab does not own stops Up with ErrNotOwned.
 //
 // The state file says "partial" while Up runs and "up" once it completed;
-// a failed Up leaves it "partial" (Down rolls it back, `nssh gc` removes it
-// once the owner is gone).
+// a failed Up leaves it "partial" with the namespaces it owns (Down rolls
+// it back, `nssh gc` removes it once the owner is gone), or no state file
+// at all when the lab owns nothing. Up recovers the lab's own crash
+// residue: the placeholder of an add killed during an earlier Up.
 func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -116,7 +118,7 @@ func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 	defer l.setAbort(nil)
 	defer cancel()
 
-	st, err := l.beginUp()
+	st, prev, err := l.beginUp()
 	if err != nil {
 		return nil, err
 	}
@@ -125,24 +127,26 @@ func (l *Lab) Up(ctx context.Context) ([]Change, error) {
 		registerTemp(l)
 	}
 	r := newRun(ctx, l, true, "up")
+	r.residue = prev.residue
 	defer r.close()
-	if err := l.up(r, st); err != nil {
-		return r.changes, l.failedUp(r.changes, err)
+	if err := l.up(r, st, prev); err != nil {
+		return r.changes, l.failedUp(r.changes, st, prev, err)
 	}
 	return r.changes, nil
 }
 
 // up is the work of Up after the state file says "partial".
-func (l *Lab) up(r *run, st *State) error {
+func (l *Lab) up(r *run, st *State, prev prevState) error {
 	if err := r.reconcile(); err != nil {
 		return err
 	}
-	if err := r.removeStale(st.Namespaces); err != nil {
+	if err := r.removeStale(prev.Namespaces); err != nil {
 		return err
 	}
 	svcs, err := r.services(st.Services)
 	st.Services = svcs
 	if err != nil {
+		st.Pending = nil
 		for _, n := range l.namespaces() { // partial: Down must find them all
 			if !slices.Contains(st.Namespaces, n) {
 				st.Namespaces = append(st.Namespaces, n)
@@ -154,6 +158,7 @@ func (l *Lab) up(r *run, st *State) error {
 		return err
 	}
 	st.Namespaces = l.namespaces()
+	st.Pending = nil
 	st.State = StateUp
 	if err := writeState(l.cfg, st); err != nil {
 		return fmt.Errorf("lab %s: %w", l.spec.Name, err)
@@ -163,13 +168,18 @@ func (l *Lab) up(r *run, st *State) error {
 
 // failedUp says what a failed Up left: a temp lab is removed again (it
 // exists only for the run that failed); any other lab that Up changed is
-// left partial, and the error says how to remove it.
-func (l *Lab) failedUp(changes []Change, err error) error {
+// left partial, and the error says how to remove it. The state file then
+// records the namespaces the lab owns; it goes when the lab owns none, had
+// none before and the Up changed nothing.
+func (l *Lab) failedUp(changes []Change, st *State, prev prevState, err error) error {
 	if l.spec.Temp {
 		if _, derr := l.downLocked(context.Background(), l.opts.grace()); derr != nil {
 			return &PartialError{Lab: l.spec.Name, Err: errors.Join(err, derr)}
 		}
 		return fmt.Errorf("%w (temp lab: what up() made was removed)", err)
+	}
+	if werr := l.recordOwned(st, prev.existed || len(changes) > 0); werr != nil {
+		err = errors.Join(err, werr)
 	}
 	if len(changes) == 0 {
 		return err
@@ -191,16 +201,54 @@ func (e *PartialError) Error() string {
 
 func (e *PartialError) Unwrap() error { return e.Err }
 
+// recordOwned records the namespaces the lab owns now in the "partial"
+// state of a failed Up; with none owned and keep not set, it removes the
+// state file instead.
+func (l *Lab) recordOwned(st *State, keep bool) error {
+	marker := Marker(l.spec.Name)
+	var owned []string
+	for _, n := range union(st.Namespaces, l.namespaces()) {
+		if kind, _, cerr := classify(l.cfg, n, marker); cerr == nil && kind == nsOwned {
+			owned = append(owned, n)
+		}
+	}
+	st.Namespaces, st.Pending = owned, nil
+	var werr error
+	if len(owned) == 0 && !keep {
+		werr = removeState(l.cfg, l.spec.Name)
+	} else {
+		werr = writeState(l.cfg, st)
+	}
+	if werr != nil {
+		return fmt.Errorf("lab %s: %w", l.spec.Name, werr)
+	}
+	return nil
+}
+
+// union returns a followed by the names of b it lacks.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, n := range b {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Plan returns the changes Up would make now, changing nothing.
 func (l *Lab) Plan(ctx context.Context) ([]Change, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := newRun(ctx, l, false, "plan")
 	defer r.close()
+	st, err := ReadState(l.cfg, l.spec.Name)
+	if err == nil {
+		r.residue = st.ownResidue()
+	}
 	if err := r.reconcile(); err != nil {
 		return r.changes, err
 	}
-	st, err := ReadState(l.cfg, l.spec.Name)
 	if err != nil {
 		st = &State{} // none, or unreadable (Up says why)
 	}
@@ -211,32 +259,49 @@ func (l *Lab) Plan(ctx context.Context) ([]Change, error) {
 	return r.changes, err
 }
 
+// prevState is what beginUp found.
+type prevState struct {
+	existed    bool     // a usable state file was there
+	Namespaces []string // the names it recorded (what Up may find stale)
+	residue    []string // placeholders of the lab's own killed adds
+}
+
 // beginUp records, before anything is created, that the lab is being
-// brought up by this process and which namespaces it may create.
-func (l *Lab) beginUp() (*State, error) {
+// brought up by this process and which names it is creating (Pending:
+// those missing now, and the placeholders of its own earlier killed
+// adds). Names that exist and are not the lab's are not recorded.
+func (l *Lab) beginUp() (*State, prevState, error) {
 	st, err := ReadState(l.cfg, l.spec.Name)
 	var corrupt *CorruptStateError
+	existed := err == nil
 	if errors.Is(err, fs.ErrNotExist) || errors.As(err, &corrupt) {
 		// An unusable state file is replaced (a symlink is replaced, not
 		// followed); the lab's namespaces are still known by their marker.
 		st, err = &State{Name: l.spec.Name}, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, prevState{}, err
 	}
 	if st.Owner != os.Getpid() && !l.spec.Adopt && st.OwnerAlive() {
-		return nil, &BusyError{Lab: l.spec.Name, Pid: st.Owner}
+		return nil, prevState{}, &BusyError{Lab: l.spec.Name, Pid: st.Owner}
+	}
+	prev := prevState{existed: existed, Namespaces: slices.Clone(st.Namespaces)}
+	residue := st.ownResidue()
+	st.Pending = nil
+	for _, n := range l.namespaces() {
+		_, err := os.Lstat(l.cfg.Path(n))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			st.Pending = append(st.Pending, n)
+		case err == nil && slices.Contains(residue, n) && l.cfg.IsPlaceholder(n):
+			st.Pending = append(st.Pending, n)
+			prev.residue = append(prev.residue, n)
+		}
 	}
 	st.State = StatePartial
 	st.Temp = l.spec.Temp
 	st.Owner, st.OwnerStart = self()
 	st.Nodes = len(l.spec.Nodes)
-	old := slices.Clone(st.Namespaces)
-	for _, n := range l.namespaces() {
-		if !slices.Contains(st.Namespaces, n) {
-			st.Namespaces = append(st.Namespaces, n)
-		}
-	}
 	for _, n := range l.etcNodes() {
 		if !slices.Contains(st.EtcDirs, n) {
 			st.EtcDirs = append(st.EtcDirs, n)
@@ -247,10 +312,9 @@ func (l *Lab) beginUp() (*State, error) {
 		st.Links = append(st.Links, ln.Ends[0].String()+" "+ln.Ends[1].String())
 	}
 	if err := writeState(l.cfg, st); err != nil {
-		return nil, fmt.Errorf("lab %s: %w", l.spec.Name, err)
+		return nil, prevState{}, fmt.Errorf("lab %s: %w", l.spec.Name, err)
 	}
-	st.Namespaces = old // what Up may find stale: recorded before this Up
-	return st, nil
+	return st, prev, nil
 }
 
 // namespaces returns the namespace names of the lab's nodes, sorted.

@@ -85,7 +85,7 @@ func classify(cfg core.Config, name, marker string) (nsKind, *core.Namespace, er
 		return nsMissing, nil, nil
 	case serr != nil:
 		return nsOther, nil, serr
-	case fi.Mode().IsRegular() && fi.Size() == 0:
+	case fi.Mode().IsRegular() && cfg.IsPlaceholder(name):
 		return nsPlaceholder, nil, nil
 	}
 	return nsOther, nil, nil

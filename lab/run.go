@@ -18,6 +18,7 @@ type run struct {
 	changes []Change
 	nodes   map[string]*node
 	ipv6    map[string]bool // nodes that keep IPv6 (Spec.ipv6Nodes)
+	residue []string        // placeholders of the lab's own killed adds: reused
 	prog    *progress
 }
 
@@ -148,7 +149,11 @@ func (r *run) netns(name string) error {
 		return r.loUp(n)
 	case nsForeign:
 		return r.fail(n.netns, fmt.Errorf("namespace %w (no %q marker)", ErrNotOwned, r.marker))
-	case nsPlaceholder, nsOther:
+	case nsPlaceholder:
+		if !r.reusePlaceholder(n.netns) {
+			return r.fail(n.netns, fmt.Errorf("%s %w and is not a namespace", r.l.cfg.Path(n.netns), ErrNotOwned))
+		}
+	case nsOther:
 		return r.fail(n.netns, fmt.Errorf("%s %w and is not a namespace", r.l.cfg.Path(n.netns), ErrNotOwned))
 	}
 	r.record("add", "netns", n.netns, "")
@@ -162,6 +167,19 @@ func (r *run) netns(name string) error {
 		return r.fail(n.netns, err)
 	}
 	return nil
+}
+
+// reusePlaceholder takes the placeholder at name when it is the lab's own
+// crash residue or stale (an add killed more than core.StaleAge ago),
+// removing it unless in a plan, and reports whether the name is free.
+func (r *run) reusePlaceholder(name string) bool {
+	if slices.Contains(r.residue, name) {
+		return !r.apply || r.l.cfg.RemovePlaceholder(name)
+	}
+	if !r.apply {
+		return r.l.cfg.IsStalePlaceholder(name)
+	}
+	return r.l.cfg.RemoveStalePlaceholder(name)
 }
 
 // loUp brings lo up again if someone set it down.

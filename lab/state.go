@@ -32,9 +32,15 @@ type State struct {
 	// owner apart from a later process that reused its pid.
 	Owner      int    `json:"owner_pid"`
 	OwnerStart uint64 `json:"owner_start"`
-	// Namespaces lists every namespace the lab made or is about to make
-	// (names are recorded before they are created).
+	// Namespaces lists the namespaces the lab made (owned, with its
+	// marker, when recorded). A name is recorded once the lab owns it,
+	// never because it wanted it: a refused Up records nothing foreign.
 	Namespaces []string `json:"namespaces"`
+	// Pending lists the names the owner is creating: each was missing (or
+	// held the owner's own crash residue) when recorded. A placeholder at
+	// one of them once the owner is gone is the residue of its killed add,
+	// which Up reuses and Down and gc remove.
+	Pending []string `json:"pending,omitempty"`
 	// Links lists the links made, as "node:dev" pairs ("h1:eth0 r1:eth1").
 	Links []string `json:"links"`
 	Nodes int      `json:"nodes"`
@@ -272,4 +278,17 @@ func staleTemp(e fs.DirEntry) bool {
 	}
 	_, err = procStart(pid)
 	return err != nil
+}
+
+// ownResidue returns the Pending names of st whose placeholders are this
+// lab's own crash residue: the owner that recorded them is gone (or is
+// this process, after a failed Up).
+func (st *State) ownResidue() []string {
+	if st == nil {
+		return nil
+	}
+	if pid, _ := self(); st.Owner != pid && st.OwnerAlive() {
+		return nil
+	}
+	return st.Pending
 }

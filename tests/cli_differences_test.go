@@ -114,6 +114,9 @@ func TestCLIMonitorWritesEachLineAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectLine(t, lines, "add plain")
+	if err := os.Chmod(filepath.Join(dir, "plain"), 0); err != nil { // a placeholder, which delete removes
+		t.Fatal(err)
+	}
 	run("netns", "delete", "x")
 	expectLine(t, lines, "delete x")
 	run("netns", "delete", "plain")

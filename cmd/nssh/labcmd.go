@@ -69,13 +69,24 @@ func labList(g globals, stdout, stderr io.Writer) int {
 		}
 		tw.Flush()
 	}
+	return reportErrs(stderr, "lab list", errs)
+}
+
+// reportErrs prints errs and returns the exit status: 1 if any, except
+// for unreadable state files, which are warnings (the lab is skipped, and
+// `nssh lab down NAME` removes it by its markers).
+func reportErrs(stderr io.Writer, op string, errs []error) int {
+	code := 0
 	for _, err := range errs {
-		fmt.Fprintf(stderr, "nssh: lab list: %v\n", err)
+		var corrupt *lab.CorruptStateError
+		if errors.As(err, &corrupt) {
+			fmt.Fprintf(stderr, "nssh: %s: warning: %v: skipped ('nssh lab down %s' removes the lab)\n", op, err, corrupt.Lab)
+			continue
+		}
+		fmt.Fprintf(stderr, "nssh: %s: %s\n", op, withCapability("lab", err))
+		code = 1
 	}
-	if len(errs) > 0 {
-		return 1
-	}
-	return 0
+	return code
 }
 
 // labDown removes one lab by name and prints what it removed.
@@ -131,13 +142,7 @@ func runGC(g globals, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, err := range errs {
-		fmt.Fprintf(stderr, "nssh: gc: %s\n", withCapability("lab", err))
-	}
-	if len(errs) > 0 {
-		return 1
-	}
-	return 0
+	return reportErrs(stderr, "gc", errs)
 }
 
 func yesNo(b bool) string {
