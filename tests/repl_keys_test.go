@@ -63,13 +63,13 @@ func TestREPLZeroColumns(t *testing.T) {
 	}
 }
 
-// TestREPLCtrlZ: Ctrl-Z suspends nssh itself, as a terminal does with a
-// shell job, and never signals the parent. The parent is a shell with job
-// control that traps SIGTSTP (readline v1.5.1 sent it there), reports the
-// stop and continues nssh with fg.
-func TestREPLCtrlZ(t *testing.T) {
+// ctrlZAsShellJob runs bin (an nssh REPL) as a job of a shell with job
+// control that traps SIGTSTP, types half a line and Ctrl-Z: the shell must
+// see the job stop, and fg continue it with the line intact.
+func ctrlZAsShellJob(t *testing.T, bin string) {
+	t.Helper()
 	script := `trap 'echo PARENT-GOT-TSTP' TSTP; set -m; "$0"; echo "nssh stopped: $?"; fg >/dev/null; echo "nssh exited: $?"`
-	p := startPTY(t, []string{"HOME=" + t.TempDir()}, "/bin/sh", "-c", script, nssh(t))
+	p := startPTY(t, []string{"HOME=" + t.TempDir()}, "/bin/sh", "-c", script, bin)
 	p.expect("nssh> ")
 	p.send("x = 4")
 	p.send("\x1a")
@@ -84,9 +84,17 @@ func TestREPLCtrlZ(t *testing.T) {
 		t.Errorf("the parent got SIGTSTP: %q", out)
 	}
 	p.wait()
+}
+
+// TestREPLCtrlZ: Ctrl-Z suspends nssh itself, as a terminal does with a
+// shell job, and never signals the parent. The parent is a shell with job
+// control that traps SIGTSTP (readline v1.5.1 sent it there), reports the
+// stop and continues nssh with fg.
+func TestREPLCtrlZ(t *testing.T) {
+	ctrlZAsShellJob(t, nssh(t))
 
 	// nssh as a session leader (no shell could continue it): nothing.
-	p, _ = startREPL(t)
+	p, _ := startREPL(t)
 	p.send("\x1a")
 	p.alive("Ctrl-Z without job control")
 }

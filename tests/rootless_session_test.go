@@ -10,9 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core/nstest"
 )
@@ -92,19 +89,8 @@ func TestRootlessREPLSIGTERM(t *testing.T) {
 func TestRootlessSIGKILL(t *testing.T) {
 	mounts := sandboxMounts(t, "")
 	name := nstest.Name(t)
-	chunk := fmt.Sprintf(`
-local ns = netns.add(%q)
-local pid = ns:exec({"sh", "-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!"}, {check = true}).stdout:match("%%d+")
--- Ready once the orphaned daemon runs sleep (its shell has exited).
-repeat
-  local f = io.open("/proc/" .. pid .. "/comm")
-  local comm = f and f:read("*l")
-  if f then f:close() end
-until comm == "sleep"
-print("ready")
-io.stdout:flush()
-ns:exec({"sleep", "1000"})`, name)
-	cmd := exec.Command(asUser(t), "-e", chunk)
+	cmd := exec.Command(asUser(t), "tests/testdata/daemon-and-wait.lua", name, "1000")
+	cmd.Dir = repoRoot()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -127,25 +113,11 @@ ns:exec({"sleep", "1000"})`, name)
 	if sleepers < 1 || len(tree) < 3 {
 		t.Fatalf("sandbox processes %v (%d sleep), want init, nssh and the daemon", tree, sleepers)
 	}
-	pidfds := make(map[int]int)
-	for _, pid := range tree {
-		if fd, err := unix.PidfdOpen(pid, 0); err == nil {
-			pidfds[pid] = fd
-			defer unix.Close(fd)
-		}
-	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	for pid, fd := range pidfds {
-		// Readable once the process has exited. The bound only keeps a
-		// broken sandbox from hanging the test.
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, int(expectTimeout/time.Millisecond))
-		for err == unix.EINTR {
-			n, err = unix.Poll(fds, int(expectTimeout/time.Millisecond))
-		}
-		if n != 1 {
-			t.Errorf("process %d (%s) outlived the SIGKILL of nssh: %v", pid, cmdline(pid), err)
+	for _, pid := range tree {
+		if !nstest.WaitExit(t, pid, expectTimeout) {
+			t.Errorf("process %d (%s) outlived the SIGKILL of nssh", pid, cmdline(pid))
 		}
 	}
 	if m := sandboxMounts(t, name); !slices.Equal(m, mounts) {
@@ -198,18 +170,5 @@ func cmdline(pid int) string {
 // job the shell started (the nssh outside the sandbox) and fg continues it
 // with the line typed so far, as without the sandbox (TestREPLCtrlZ).
 func TestRootlessREPLCtrlZ(t *testing.T) {
-	script := `trap 'echo PARENT-GOT-TSTP' TSTP; set -m; "$0"; echo "nssh stopped: $?"; fg >/dev/null; echo "nssh exited: $?"`
-	p := startPTY(t, []string{"HOME=" + t.TempDir()}, "/bin/sh", "-c", script, asUser(t))
-	p.expect("nssh> ")
-	p.send("x = 4")
-	p.send("\x1a")
-	p.expect("nssh stopped: 148") // 128 + SIGTSTP, seen by the shell
-	p.send("2; print(\"x is \" .. x)\r")
-	p.expect("x is 42")
-	p.expect("nssh> ")
-	p.send(".exit\r")
-	if out := p.expect("nssh exited: 0"); strings.Contains(out, "PARENT-GOT-TSTP") {
-		t.Errorf("the parent got SIGTSTP: %q", out)
-	}
-	p.wait()
+	ctrlZAsShellJob(t, asUser(t))
 }

@@ -64,17 +64,7 @@ func runAs(t *testing.T, prog string, args ...string) (string, string, int) {
 // makes (its tmpfs) or that name ns (a namespace file).
 func sandboxMounts(t *testing.T, ns string) []string {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.Contains(line, "nssh-sandbox") || (ns != "" && strings.Contains(line, ns)) {
-			found = append(found, line)
-		}
-	}
-	return found
+	return nstest.MountsWith(t, "nssh-sandbox", ns)
 }
 
 // TestRootlessScripts runs every script of scripts/ (the demo, the lab
@@ -162,6 +152,7 @@ func TestRootlessRefusals(t *testing.T) {
 		// netns, lab and gc never sandbox.
 		{[]string{"--rootless", "netns", "list"}, 2, "nssh: --rootless: nssh netns never runs in a sandbox"},
 		{[]string{"--rootless", "gc"}, 2, "nssh: --rootless: nssh gc never runs in a sandbox"},
+		{[]string{"--rootless", "doctor"}, 2, "nssh: --rootless: nssh doctor never runs in a sandbox"},
 		{[]string{"--rootless", "--no-sandbox", "-e", ""}, 2, "options --rootless and --no-sandbox exclude each other"},
 	} {
 		_, stderr, code := runAs(t, user, tt.args...)

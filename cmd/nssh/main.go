@@ -45,6 +45,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "nssh %s\n", version)
 			return 0
 		case "doctor":
+			if g.sandbox == sandboxForce {
+				return noSandboxFor(rest[0], stderr)
+			}
 			return runDoctor(rest[1:], stdout, stderr)
 		case "lab", "gc":
 			if g.sandbox == sandboxForce {
@@ -98,9 +101,9 @@ func dirsSafe(cfg core.Config, stderr io.Writer) bool {
 }
 
 // noSandboxFor refuses --rootless for the modes that work on the host's
-// directories, as ip does.
+// directories and limits (netns, lab, gc, doctor), as ip does.
 func noSandboxFor(mode string, stderr io.Writer) int {
-	fmt.Fprintf(stderr, "nssh: --rootless: nssh %s never runs in a sandbox (it works on the host's directories, as ip does)\nTry 'nssh --help'.\n", mode)
+	fmt.Fprintf(stderr, "nssh: --rootless: nssh %s never runs in a sandbox (it works on the host's directories and limits, as ip does)\nTry 'nssh --help'.\n", mode)
 	return 2
 }
 

@@ -23,9 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/core/nstest"
 )
 
 const notice = "nssh: not root: running in a private sandbox; namespaces vanish when nssh exits"
@@ -94,6 +93,13 @@ func build() (string, error) {
 	if err := os.CopyFS(filepath.Join(dir, "scripts"), os.DirFS(filepath.Join(repoRoot(), "scripts"))); err != nil {
 		return dir, err
 	}
+	victim, err := os.ReadFile(filepath.Join(repoRoot(), "tests", "testdata", "daemon-and-wait.lua"))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "daemon-and-wait.lua"), victim, 0o644)
+	}
+	if err != nil {
+		return dir, err
+	}
 	// Directories and the binary 0755, files 0644.
 	return dir, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		mode := os.FileMode(0o644)
@@ -131,22 +137,11 @@ func (e *env) command(args ...string) *exec.Cmd {
 	return cmd
 }
 
-// hostMounts lists this (the host's) mount table's lines that a sandbox
-// makes: its tmpfs and /proc are called nssh-sandbox and proc, namespace
-// files are nsfs.
+// hostMounts lists the mounts of the host's mount table that a sandbox
+// makes (its tmpfs is called nssh-sandbox).
 func hostMounts(t *testing.T) []string {
 	t.Helper()
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var found []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.Contains(line, "nssh-sandbox") {
-			found = append(found, line)
-		}
-	}
-	return found
+	return nstest.MountsWith(t, "nssh-sandbox")
 }
 
 // TestDemoAsUser runs the README's demo command as the unprivileged user.
@@ -179,23 +174,13 @@ func TestDemoAsUser(t *testing.T) {
 }
 
 // TestSIGKILLLeavesNothing kills the unprivileged nssh with SIGKILL while
-// its sandbox runs a command and an orphaned daemon: both die with it and
-// no mount is left on the host.
+// its sandbox runs a command and an orphaned daemon
+// (tests/testdata/daemon-and-wait.lua): both die with it and no mount is
+// left on the host.
 func TestSIGKILLLeavesNothing(t *testing.T) {
 	e := setup(t)
 	marker := fmt.Sprintf("1000.%d", time.Now().UnixNano()%1000000) // a unique sleep argument
-	chunk := fmt.Sprintf(`
-local ns = netns.add("host-kill")
-local pid = ns:exec({"sh", "-c", "sleep %[1]s </dev/null >/dev/null 2>&1 & echo $!"}, {check = true}).stdout:match("%%d+")
-repeat
-  local f = io.open("/proc/" .. pid .. "/comm")
-  local comm = f and f:read("*l")
-  if f then f:close() end
-until comm == "sleep"
-print("ready")
-io.stdout:flush()
-ns:exec({"sleep", "%[1]s"})`, marker)
-	cmd := e.command("-e", chunk)
+	cmd := e.command("daemon-and-wait.lua", "host-kill", marker)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -215,23 +200,8 @@ ns:exec({"sleep", "%[1]s"})`, marker)
 	cmd.Process.Kill()
 	cmd.Wait()
 	for _, pid := range procs {
-		fd, err := unix.PidfdOpen(pid, 0)
-		if errors.Is(err, unix.ESRCH) {
-			continue // gone already
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Readable once the process has exited; the bound only keeps a
-		// broken sandbox from hanging the test.
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, 60_000)
-		for err == unix.EINTR {
-			n, err = unix.Poll(fds, 60_000)
-		}
-		unix.Close(fd)
-		if n != 1 {
-			t.Errorf("process %d (sleep %s) outlived the SIGKILL of nssh: %v", pid, marker, err)
+		if !nstest.WaitExit(t, pid, time.Minute) {
+			t.Errorf("process %d (sleep %s) outlived the SIGKILL of nssh", pid, marker)
 		}
 	}
 	if t.Failed() { // do not leave them running: the rest ends with them
@@ -281,5 +251,20 @@ func TestNoSandboxRefuses(t *testing.T) {
 	}
 	if _, err := os.Stat(core.DefaultConfig().Path("host-refused")); !os.IsNotExist(err) {
 		t.Errorf("host run dir has host-refused: %v", err)
+	}
+}
+
+// TestDoctorFixNeedsRoot: nssh doctor never sandboxes, so --fix as the
+// unprivileged user changes nothing and says that raising a limit needs
+// root.
+func TestDoctorFixNeedsRoot(t *testing.T) {
+	e := setup(t)
+	cmd := e.command("doctor", "--hosts", "10000", "--fix")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(errb.String(), "needs root") || strings.Contains(errb.String(), "sandbox") {
+		t.Errorf("doctor --fix: %v, stderr:\n%s", err, errb.String())
 	}
 }
