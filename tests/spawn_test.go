@@ -237,3 +237,22 @@ func TestSpawnREPLExitNotice(t *testing.T) {
 	p.expect("HANDLED 6")
 	p.line(`ns:del()`)
 }
+
+// TestSpawnFloodBoundedMemory: a child writing 100 MB of lines to stdout
+// while the script reads nothing finishes, the buffer keeps the last
+// 1 MiB, the rest is counted in proc.dropped, and nssh's peak RSS stays
+// far below what it wrote.
+func TestSpawnFloodBoundedMemory(t *testing.T) {
+	const script = `
+local ns = netns.add("flood")
+local p = ns:spawn("yes 0123456789012345678901234567890123456789012345678 | head -c 100000000; echo last")
+local r = p:wait()
+local hwm = io.open("/proc/self/status"):read("*a"):match("VmHWM:%s*(%d+) kB")
+print(r.code, #r.stdout <= 1048576, r.stdout:sub(-5), p.dropped > 1900000, tonumber(hwm) < 100 * 1024)
+ns:del()
+`
+	out, stderr, code := runNssh(t, script, "-")
+	if code != 0 || out != "0\ttrue\tlast\n\ttrue\ttrue\n" {
+		t.Errorf("exit %d, output %q\n%s", code, out, stderr)
+	}
+}
