@@ -96,10 +96,11 @@ func (ns *Namespace) AddrDel(dev, cidr string) error {
 //
 // Equivalent to: `ip -n NS addr show [dev DEV]`
 func (ns *Namespace) Addrs(dev string) ([]Addr, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	var link netlink.Link
 	if dev != "" {
 		if _, link, err = ns.lookupLink("addr show", dev); err != nil {

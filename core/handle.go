@@ -25,71 +25,127 @@ func (ns *Namespace) key() nsKey { return nsKey{ns.Dev, ns.Ino} }
 // handleEntry is one cached handle and the path it was opened through, so
 // that sweeps can notice names removed behind nssh's back (`ip netns del`).
 type handleEntry struct {
-	h    *netlink.Handle
-	path string
+	h       *netlink.Handle
+	path    string
+	refs    int    // callers between Handle and its release
+	lastUse uint64 // handles.clock when it was last released
 }
 
 var handles = struct {
 	sync.Mutex
-	m         map[nsKey]handleEntry
-	lastSweep int // cache size after the last sweep
-}{m: map[nsKey]handleEntry{}}
+	m         map[nsKey]*handleEntry
+	clock     uint64 // counts releases, for least-recently-used eviction
+	lastSweep int    // cache size after the last sweep
+}{m: map[nsKey]*handleEntry{}}
+
+// maxIdleHandles is how many handles nobody is using stay open for later
+// use. It bounds the process's descriptors whatever the number of
+// namespaces it works in (a lab of 10,000 nodes touches every one).
+const maxIdleHandles = 16
 
 // Handle returns the netlink handle of the namespace: NETLINK_ROUTE sockets
-// created once inside it (on a thread switched by InNetnsFd), cached by the
-// namespace's identity, usable from any goroutine and any thread. The handle
-// is closed when the name is deleted through Delete (after which requests
-// through it fail); callers never close it.
+// created inside it (on a thread switched by InNetnsFd), cached by the
+// namespace's identity, usable from any goroutine and any thread, and the
+// function that releases it. The caller calls release once it no longer
+// uses the handle (never closing it itself); the handle stays valid until
+// then, except that it is closed when the name is deleted through Delete
+// (requests through it fail after that). The least recently used of the
+// released handles are closed beyond maxIdleHandles.
 //
 // A handle holds a reference that keeps the namespace alive, so names
 // removed by other tools are swept from the cache whenever it has grown to
 // twice its size at the previous sweep.
-func (ns *Namespace) Handle() (*netlink.Handle, error) {
+func (ns *Namespace) Handle() (h *netlink.Handle, release func(), err error) {
 	if ns.setupH != nil {
-		return ns.setupH, nil
+		return ns.setupH, func() {}, nil
 	}
+	k := ns.key()
 	handles.Lock()
-	e, ok := handles.m[ns.key()]
-	handles.Unlock()
-	if ok {
-		return e.h, nil
+	if e, ok := handles.m[k]; ok {
+		e.refs++
+		handles.Unlock()
+		return e.h, releaser(k, e), nil
 	}
+	handles.Unlock()
 	fd, err := ns.openChecked()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer unix.Close(fd)
-	var h *netlink.Handle
 	err = InNetnsFd(fd, func() error {
 		var herr error
 		h, herr = netlink.NewHandle(unix.NETLINK_ROUTE)
 		return herr
 	})
 	if err != nil {
-		return nil, &OpError{Op: "netlink", Name: ns.Name, Err: fmt.Errorf("open netlink socket: %w", err)}
+		return nil, nil, &OpError{Op: "netlink", Name: ns.Name, Err: fmt.Errorf("open netlink socket: %w", err)}
 	}
 	handles.Lock()
 	defer handles.Unlock()
-	if old, ok := handles.m[ns.key()]; ok { // lost a race: keep the first
+	if old, ok := handles.m[k]; ok { // lost a race: keep the first
 		h.Close()
-		return old.h, nil
+		old.refs++
+		return old.h, releaser(k, old), nil
 	}
-	handles.m[ns.key()] = handleEntry{h: h, path: ns.Path}
+	e := &handleEntry{h: h, path: ns.Path, refs: 1}
+	handles.m[k] = e
 	if len(handles.m) >= 2*handles.lastSweep+8 {
 		sweepHandlesLocked()
 	}
-	return h, nil
+	return h, releaser(k, e), nil
+}
+
+// releaser returns the release function of one Handle call; calling it
+// more than once has no further effect.
+func releaser(k nsKey, e *handleEntry) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			handles.Lock()
+			defer handles.Unlock()
+			e.refs--
+			handles.clock++
+			e.lastUse = handles.clock
+			evictIdleLocked()
+		})
+	}
+}
+
+// evictIdleLocked closes the least recently released handles nobody uses
+// until at most maxIdleHandles are left. Called with handles locked.
+func evictIdleLocked() {
+	for {
+		var oldest nsKey
+		var oe *handleEntry
+		idle := 0
+		for k, e := range handles.m {
+			if e.refs > 0 {
+				continue
+			}
+			idle++
+			if oe == nil || e.lastUse < oe.lastUse {
+				oldest, oe = k, e
+			}
+		}
+		if idle <= maxIdleHandles {
+			return
+		}
+		delete(handles.m, oldest)
+		closeHandle(oe.h)
+	}
 }
 
 // keepHandle caches h, made inside ns before it was mounted (AddWith), as
-// the namespace's handle.
+// the namespace's handle, unused for now.
 func keepHandle(ns *Namespace, h *netlink.Handle) {
 	handles.Lock()
 	defer handles.Unlock()
 	if old, ok := handles.m[ns.key()]; ok {
 		closeHandle(old.h)
 	}
-	handles.m[ns.key()] = handleEntry{h: h, path: ns.Path}
+	handles.clock++
+	handles.m[ns.key()] = &handleEntry{h: h, path: ns.Path, lastUse: handles.clock}
+	evictIdleLocked()
 }
 
 // openChecked opens the namespace file read-only and checks that it is

@@ -62,10 +62,11 @@ func linkByName(h *netlink.Handle, name string) (netlink.Link, error) {
 
 // lookupLink is linkByName with the error in wireErr form.
 func (ns *Namespace) lookupLink(op, dev string) (*netlink.Handle, netlink.Link, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, nil, err
 	}
+	defer release()
 	l, err := linkByName(h, dev)
 	if err != nil {
 		if errors.Is(err, unix.ENODEV) {
@@ -81,10 +82,11 @@ func (ns *Namespace) lookupLink(op, dev string) (*netlink.Handle, netlink.Link, 
 //
 // Equivalent to: `ip -n NS link show dev DEV`
 func (ns *Namespace) Link(dev string) (*Link, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	l, err := linkByName(h, dev)
 	if errors.Is(err, unix.ENODEV) {
 		return nil, nil
@@ -106,10 +108,11 @@ func (ns *Namespace) Link(dev string) (*Link, error) {
 //
 // Equivalent to: `ip -n NS link show`
 func (ns *Namespace) Links() ([]Link, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	list, names, err := linkNames(h)
 	if err != nil {
 		return nil, wireErr("link show", ns, err, "")

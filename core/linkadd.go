@@ -53,10 +53,11 @@ var ErrUnsupported = errors.New("not supported by this kernel")
 //
 // Equivalent to: `ip -n NS link add NAME type TYPE ...`
 func (ns *Namespace) LinkAdd(spec LinkSpec) (*Link, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	l, peerFd, err := ns.buildLink(h, spec)
 	if peerFd >= 0 {
 		defer unix.Close(peerFd)
@@ -156,13 +157,15 @@ func (ns *Namespace) buildVeth(attrs netlink.LinkAttrs, spec LinkSpec) (netlink.
 		return nil, -1, fmt.Errorf("veth peer: %w", err)
 	}
 	if spec.PeerMaster != "" {
-		ph, err := ns.Handle()
-		if err == nil && spec.PeerNetns != nil {
-			ph, err = spec.PeerNetns.Handle()
+		peerNs := ns
+		if spec.PeerNetns != nil {
+			peerNs = spec.PeerNetns
 		}
+		ph, release, err := peerNs.Handle()
 		if err != nil {
 			return nil, -1, fmt.Errorf("veth peer namespace: %w", err)
 		}
+		defer release()
 		if _, err := linkByName(ph, spec.PeerMaster); err != nil {
 			return nil, -1, fmt.Errorf("veth peer master: %w", err)
 		}
@@ -263,10 +266,12 @@ func (ns *Namespace) finishLink(h *netlink.Handle, spec LinkSpec, peerFd int) er
 	if spec.Type == "veth" {
 		ph := h
 		if peerFd >= 0 {
+			var release func()
 			var err error
-			if ph, err = spec.PeerNetns.Handle(); err != nil {
+			if ph, release, err = spec.PeerNetns.Handle(); err != nil {
 				return err
 			}
+			defer release()
 		}
 		if err := addAltName(ph, KernelName(spec.Peer), spec.Peer); err != nil {
 			return fmt.Errorf("veth peer: %w", err)

@@ -70,10 +70,11 @@ func (ns *Namespace) planLinkSet(h *netlink.Handle, dev string, ch LinkChange) (
 		p.target = ch.Netns
 	}
 	if ch.Master != nil && *ch.Master != "" {
-		th, err := p.target.Handle()
+		th, release, err := p.target.Handle()
 		if err != nil {
 			return nil, err
 		}
+		defer release()
 		if _, err := linkByName(th, *ch.Master); err != nil {
 			return nil, fmt.Errorf("master: %w", err)
 		}
@@ -96,10 +97,11 @@ func (p *linkSetPlan) apply(h *netlink.Handle, l netlink.Link) error {
 		if err != nil {
 			return fmt.Errorf("move to %s: %w", p.target.Name, err)
 		}
-		th, err := p.target.Handle()
+		th, release, err := p.target.Handle()
 		if err != nil {
 			return err
 		}
+		defer release()
 		if l, err = th.LinkByIndex(l.Attrs().Index); err != nil {
 			return fmt.Errorf("find moved link: %w", err)
 		}

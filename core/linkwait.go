@@ -56,16 +56,18 @@ func (ns *Namespace) waitVethUp(h *netlink.Handle, l netlink.Link) {
 		waitOperUp(h, peer)
 		return
 	}
-	if ph := ns.peerHandle(h, l.Attrs().NetNsID); ph != nil {
+	if ph, release := ns.peerHandle(h, l.Attrs().NetNsID); ph != nil {
 		waitOperUp(ph, peer)
+		release()
 	}
 }
 
-// peerHandle finds the named namespace that ns knows under nsid.
-func (ns *Namespace) peerHandle(h *netlink.Handle, nsid int) *netlink.Handle {
+// peerHandle finds the named namespace that ns knows under nsid and
+// returns its handle and the handle's release (nil when not found).
+func (ns *Namespace) peerHandle(h *netlink.Handle, nsid int) (*netlink.Handle, func()) {
 	names, err := Config{RunDir: filepath.Dir(ns.Path)}.Names()
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	for _, name := range names {
 		fd, err := unix.Open(filepath.Join(filepath.Dir(ns.Path), name), unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -81,14 +83,14 @@ func (ns *Namespace) peerHandle(h *netlink.Handle, nsid int) *netlink.Handle {
 		err = unix.Fstat(fd, &st)
 		unix.Close(fd)
 		if err != nil {
-			return nil
+			return nil, nil
 		}
 		other := &Namespace{Name: name, Path: filepath.Join(filepath.Dir(ns.Path), name), Dev: st.Dev, Ino: st.Ino, etcDir: ns.etcDir}
-		ph, err := other.Handle()
+		ph, release, err := other.Handle()
 		if err != nil {
-			return nil
+			return nil, nil
 		}
-		return ph
+		return ph, release
 	}
-	return nil
+	return nil, nil
 }

@@ -45,6 +45,7 @@ type nlSub struct {
 	ns    *Namespace
 	f     *os.File // the NETLINK_ROUTE socket bound to the kind's groups
 	h     *netlink.Handle
+	hDone func() // releases h; run calls it when it returns
 	state map[string]nlItem
 	names map[int]string   // link names by index (addr and route kinds)
 	emit  func(Event) bool // false when the watcher is closing
@@ -58,10 +59,16 @@ type nlSub struct {
 // starting picture is reported as "new" events: the objects appeared
 // while the watch was running, perhaps before the socket existed.
 func subscribe(kind string, ns *Namespace, emit func(Event) bool, fresh bool) (*nlSub, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	kept := false
+	defer func() {
+		if !kept {
+			release()
+		}
+	}()
 	fd, err := ns.openChecked()
 	if err != nil {
 		return nil, err
@@ -83,7 +90,7 @@ func subscribe(kind string, ns *Namespace, emit func(Event) bool, fresh bool) (*
 		unix.Close(sfd)
 		return nil, wireErr("monitor", ns, fmt.Errorf("netlink bind: %w", err), "")
 	}
-	s := &nlSub{kind: kind, ns: ns, f: os.NewFile(uintptr(sfd), "netlink"), h: h, emit: emit}
+	s := &nlSub{kind: kind, ns: ns, f: os.NewFile(uintptr(sfd), "netlink"), h: h, hDone: release, emit: emit}
 	snap, err := s.snapshot()
 	if err != nil {
 		s.f.Close()
@@ -95,6 +102,7 @@ func subscribe(kind string, ns *Namespace, emit func(Event) bool, fresh bool) (*
 		// consumes the events (core.Add subscribes synchronously).
 		s.fresh = sortedItems(snap)
 	}
+	kept = true
 	return s, nil
 }
 
@@ -122,6 +130,7 @@ func (s *nlSub) close() { s.f.Close() }
 
 // run reads notifications until the socket is closed or emit refuses.
 func (s *nlSub) run(ctx context.Context) {
+	defer s.hDone()
 	for _, it := range s.fresh {
 		if !s.emit(s.event("new", it)) {
 			return

@@ -100,10 +100,14 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 	// drops packets: let it settle, so that a pingall just after setup
 	// measures the setup, not the kernel's work queue.
 	for _, ns := range nss {
-		if h, err := ns.Handle(); err == nil {
-			if err := WaitLinksSettled(h); err != nil {
-				return nil, wireErr("pingall", ns, err, "")
-			}
+		h, release, err := ns.Handle()
+		if err != nil {
+			continue
+		}
+		err = WaitLinksSettled(h)
+		release()
+		if err != nil {
+			return nil, wireErr("pingall", ns, err, "")
 		}
 	}
 	if opts.Parallel <= 0 {

@@ -56,10 +56,11 @@ func (s neighSnapshot) prune(nss []*Namespace) {
 
 // forEachNeigh calls f for every IPv4 and IPv6 neighbour entry of ns.
 func forEachNeigh(ns *Namespace, f func(*netlink.Handle, netlink.Neigh)) bool {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return false
 	}
+	defer release()
 	for _, fam := range []int{netlink.FAMILY_V4, netlink.FAMILY_V6} {
 		list, err := retryDump(func() ([]netlink.Neigh, error) { return h.NeighList(0, fam) })
 		if err != nil {

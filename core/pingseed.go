@@ -22,7 +22,7 @@ import (
 
 // seededNeigh is one neighbour entry PingAll added, to be removed after.
 type seededNeigh struct {
-	h     *netlink.Handle
+	ns    *Namespace
 	neigh *netlink.Neigh
 }
 
@@ -82,10 +82,11 @@ func seedNeighbours(nss []*Namespace, targets map[string]string) ([]seededNeigh,
 	handles := map[string]*netlink.Handle{}
 	addrs := map[string][]ifAddr{}
 	for _, ns := range nss {
-		h, err := ns.Handle()
+		h, release, err := ns.Handle()
 		if err != nil {
 			return nil, err
 		}
+		defer release()
 		list, err := ifAddrs(h)
 		if err != nil {
 			return nil, wireErr("pingall", ns, err, "")
@@ -111,7 +112,7 @@ func seedNeighbours(nss []*Namespace, targets map[string]string) ([]seededNeigh,
 				}
 				return added, wireErr("pingall", src, fmt.Errorf("neighbour %s: %w", ip, err), "")
 			}
-			added = append(added, seededNeigh{h: handles[src.Name], neigh: n})
+			added = append(added, seededNeigh{ns: src, neigh: n})
 		}
 	}
 	return added, nil
@@ -142,7 +143,10 @@ func macOf(addrs []ifAddr, ip netip.Addr) net.HardwareAddr {
 // Equivalent to: `ip -n SRC neigh del DST dev DEV`
 func unseedNeighbours(added []seededNeigh) {
 	for _, s := range added {
-		_ = s.h.NeighDel(s.neigh) // gone with its link or namespace: fine
+		if h, release, err := s.ns.Handle(); err == nil { // else gone: fine
+			_ = h.NeighDel(s.neigh) // gone with its link: fine
+			release()
+		}
 	}
 }
 

@@ -79,10 +79,11 @@ func pingSockaddr(ns *Namespace, dst netip.Addr) (unix.Sockaddr, error) {
 	}
 	sa := &unix.SockaddrInet6{Addr: dst.As16()}
 	if zone := dst.Zone(); zone != "" {
-		h, err := ns.Handle()
+		h, release, err := ns.Handle()
 		if err != nil {
 			return nil, err
 		}
+		defer release()
 		l, err := linkByName(h, zone)
 		if err != nil {
 			return nil, wireErr("ping", ns, fmt.Errorf("zone: %w", err), "")

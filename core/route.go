@@ -92,10 +92,11 @@ func parseDst(dst string, gw net.IP) (*net.IPNet, error) {
 //
 // Equivalent to: `ip -n NS route add DST [via VIA] [dev DEV] [metric M] [table T]`
 func (ns *Namespace) RouteAdd(r Route) error {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return err
 	}
+	defer release()
 	nr, err := ns.toNetlinkRoute(h, r)
 	if err != nil {
 		return wireErr("route add", ns, err, err.Error())
@@ -111,10 +112,11 @@ func (ns *Namespace) RouteAdd(r Route) error {
 //
 // Equivalent to: `ip -n NS route replace DST [via VIA] [dev DEV] [metric M] [table T]`
 func (ns *Namespace) RouteReplace(r Route) error {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return err
 	}
+	defer release()
 	nr, err := ns.toNetlinkRoute(h, r)
 	if err != nil {
 		return wireErr("route replace", ns, err, err.Error())
@@ -129,10 +131,11 @@ func (ns *Namespace) RouteReplace(r Route) error {
 //
 // Equivalent to: `ip -n NS route del DST [via VIA] [dev DEV] [metric M] [table T]`
 func (ns *Namespace) RouteDel(r Route) error {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return err
 	}
+	defer release()
 	var nr *netlink.Route
 	if r.Via == "" && r.Dev == "" { // a bare destination is enough to delete
 		dst, derr := parseDst(r.Dst, nil)
@@ -159,10 +162,11 @@ func (ns *Namespace) RouteDel(r Route) error {
 //
 // Equivalent to: `ip -n NS route show table all` without the local table
 func (ns *Namespace) Routes() ([]Route, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	_, names, err := linkNames(h)
 	if err != nil {
 		return nil, wireErr("route show", ns, err, "")

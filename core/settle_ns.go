@@ -4,19 +4,21 @@ package core
 // IPv6 addresses in addrs (see the function WaitAddrsUsable); addresses added with
 // AddrAddNoWait are usable once it returns.
 func (ns *Namespace) WaitAddrsUsable(addrs []LinkAddr) error {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return err
 	}
+	defer release()
 	return WaitAddrsUsable(h, addrs)
 }
 
 // WaitLinksSettled waits until the bridge ports of ns forward (see the
 // function WaitLinksSettled).
 func (ns *Namespace) WaitLinksSettled() error {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return err
 	}
+	defer release()
 	return WaitLinksSettled(h)
 }

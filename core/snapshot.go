@@ -13,10 +13,11 @@ type Snapshot struct {
 //
 // Equivalent to: `ip -n NS link; ip -n NS addr; ip -n NS route show table all`
 func (ns *Namespace) Snapshot() (*Snapshot, error) {
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	list, names, err := linkNames(h)
 	if err != nil {
 		return nil, wireErr("snapshot", ns, err, "")

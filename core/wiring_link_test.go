@@ -3,6 +3,7 @@ package core_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -165,8 +166,9 @@ func TestHandleAfterDeleteFailsSafely(t *testing.T) {
 	c := cfg()
 	ns, err := c.Add(nstest.Name(t))
 	must(t, err)
-	h, err := ns.Handle()
+	h, release, err := ns.Handle()
 	must(t, err)
+	defer release()
 	must(t, c.Delete(ns.Name))
 	if _, err := h.LinkList(); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Fatalf("LinkList through a closed handle: %v", err)
@@ -178,7 +180,7 @@ func TestHandleAfterDeleteFailsSafely(t *testing.T) {
 	if _, err := netlink.LinkByName("leak0"); err == nil {
 		t.Fatal("the request reached the test's own namespace")
 	}
-	if _, err := ns.Handle(); !errors.Is(err, core.ErrNamespaceGone) {
+	if _, _, err := ns.Handle(); !errors.Is(err, core.ErrNamespaceGone) {
 		t.Fatalf("Handle of a deleted namespace: %v", err)
 	}
 }
@@ -196,8 +198,9 @@ func TestWaitLinksSettled(t *testing.T) {
 	sw := newNS(t)
 	_, err := sw.LinkAdd(core.LinkSpec{Name: "br0", Type: "bridge", Up: true})
 	must(t, err)
-	h, err := sw.Handle()
+	h, release, err := sw.Handle()
 	must(t, err)
+	defer release()
 	for i := range 10 {
 		port := fmt.Sprintf("p%d", i)
 		must(t, core.Veth(newNS(t), "eth0", sw, port, core.VethOptions{Up: true}))
@@ -209,4 +212,32 @@ func TestWaitLinksSettled(t *testing.T) {
 			t.Fatalf("bridge port %s is %s after WaitLinksSettled", port, a.OperState)
 		}
 	}
+}
+
+// TestHandlesStayBounded: working in many namespaces keeps only a few
+// netlink handles open (so a 10,000-node lab needs few fds), and a handle
+// still in use is never closed to make room.
+func TestHandlesStayBounded(t *testing.T) {
+	auditThreads(t)
+	held := newNS(t)
+	h, release, err := held.Handle()
+	must(t, err)
+	fds := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		must(t, err)
+		return len(ents)
+	}
+	before := fds()
+	for range 40 {
+		ns := newNS(t)
+		_, err := ns.Link("lo")
+		must(t, err)
+	}
+	if grown := fds() - before; grown > 20 {
+		t.Errorf("%d more fds after working in 40 namespaces; want the idle handles bounded (16)", grown)
+	}
+	if _, err := h.LinkList(); err != nil {
+		t.Errorf("a handle in use was closed: %v", err)
+	}
+	release()
 }

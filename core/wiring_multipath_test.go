@@ -21,8 +21,9 @@ func TestRoutesMultipath(t *testing.T) {
 	must(t, a.AddrAdd("eth1", "10.7.2.1/24"))
 	routes := watch(t, "route", a.Name)
 
-	h, err := a.Handle()
+	h, release, err := a.Handle()
 	must(t, err)
+	defer release()
 	links := map[string]int{}
 	for _, n := range []string{"eth0", "eth1"} {
 		l, err := h.LinkByName(n)

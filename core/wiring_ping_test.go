@@ -150,8 +150,9 @@ func TestPingAllLargeMeshBatches(t *testing.T) {
 		t.Fatalf("%d of %d pairs failed; %s", bad, n*(n-1), shared.Since())
 	}
 	for _, h := range hosts {
-		hh, err := h.Handle()
+		hh, release, err := h.Handle()
 		must(t, err)
+		defer release()
 		list, err := hh.NeighList(0, unix.AF_INET6)
 		must(t, err)
 		for _, n := range list {
@@ -173,8 +174,9 @@ func TestIPv6AddrUsableAtOnce(t *testing.T) {
 	a, b := newNS(t), newNS(t)
 	must(t, core.Veth(a, "eth0", b, "eth0", core.VethOptions{Up: true}))
 	must(t, a.AddrAdd("eth0", "fd05::1/64"))
-	h, err := b.Handle()
+	h, release, err := b.Handle()
 	must(t, err)
+	defer release()
 	for i := 2; i < 22; i++ {
 		addr := fmt.Sprintf("fd05::%x", i)
 		lladdr := fmt.Sprintf("fe80::%x", i)

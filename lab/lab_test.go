@@ -317,10 +317,11 @@ func TestIPv6LabAnswersRightAfterUp(t *testing.T) {
 	// Last link first: its addresses were the last added. In-process,
 	// because an ip subprocess takes long enough to hide the race.
 	for i := hosts; i >= 1; i-- {
-		h, err := cfg().Get(lab.Netns(spec.Name, "h"+strconv.Itoa(i))).Handle()
+		h, release, err := cfg().Get(lab.Netns(spec.Name, "h"+strconv.Itoa(i))).Handle()
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer release()
 		routes, err := h.RouteListFiltered(netlink.FAMILY_V6,
 			&netlink.Route{Table: unix.RT_TABLE_LOCAL}, netlink.RT_FILTER_TABLE)
 		if err != nil {
