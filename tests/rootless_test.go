@@ -192,3 +192,16 @@ func TestRootlessForcedForRoot(t *testing.T) {
 		t.Errorf("without --rootless, %s is not in the test's run dir: %v", name, err)
 	}
 }
+
+// TestRootlessNoUserNamespaces: when the kernel refuses the user namespace,
+// nssh says what it needs and exits 1. The refusal is made in a fresh user
+// namespace of the test's own, whose user.max_user_namespaces allows just
+// the one the unprivileged user runs in.
+func TestRootlessNoUserNamespaces(t *testing.T) {
+	script := `echo 1 > /proc/sys/user/max_user_namespaces && exec unshare --user --map-user=65534 --map-group=65534 -- "$0" -e "print(1)"`
+	_, stderr, code := runAs(t, "unshare", "--user", "--map-root-user", "sh", "-c", script, nssh(t))
+	want := "nssh: cannot create the private sandbox: No space left on device (unprivileged user namespaces are needed"
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and %q", code, stderr, want)
+	}
+}
