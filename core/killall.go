@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -119,8 +120,8 @@ func (k *killer) signal(pids []int, sig unix.Signal) []int {
 			unix.Close(fd)
 			continue
 		}
-		if sig == unix.SIGTERM && k.termd[pid] {
-			fds = append(fds, fd)
+		if sig == unix.SIGTERM && k.termd[pid] || dying(pid) {
+			fds = append(fds, fd) // waited for, not counted
 			continue
 		}
 		if unix.PidfdSendSignal(fd, sig, nil, 0) == nil {
@@ -132,6 +133,26 @@ func (k *killer) signal(pids []int, sig unix.Signal) []int {
 		fds = append(fds, fd)
 	}
 	return fds
+}
+
+// dying reports whether pid has a SIGKILL pending: someone else is
+// already ending it (a service stopped just before), so it is not counted.
+func dying(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		key, val, ok := strings.Cut(line, ":")
+		if !ok || key != "SigPnd" && key != "ShdPnd" {
+			continue
+		}
+		mask, err := strconv.ParseUint(strings.TrimSpace(val), 16, 64)
+		if err == nil && mask&(1<<(unix.SIGKILL-1)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // waitPidfds waits until every process of fds has exited, or d passed.

@@ -28,8 +28,10 @@ end
 print(cap:wait(2), cap:alive())
 cap:kill("INT")
 local r = cap:wait()
-print(r.code, r.stderr:match("(%d+) packets? captured"))
+-- 3 requests and 3 replies at least (a ping may resend when a reply is late).
+local n = tonumber(r.stderr:match("(%d+) packets? captured"))
+print(r.code, n >= 6)
 netns.del_all()
 -- Output:
 -- nil	true
--- 0	6
+-- 0	true
