@@ -9,12 +9,24 @@
 // InNetns, switches a thread's network namespace: it runs the work on a fresh
 // locked goroutine and unlocks the thread only after it is back home. A
 // thread whose restore failed is never unlocked, so the runtime destroys it.
-// The exec helper (see Command) is the only other place that calls setns,
-// and it does so in a process that immediately execs.
+// The exec launcher (Namespace.Exec, Spawn, Config.Start) is the only other
+// place that calls setns: on a throw-away locked thread that forks the
+// command and then exits still locked, or in a re-executed helper process
+// that immediately execs.
 //
 // Importing core locks the main goroutine to the main thread in init(), so
 // that /proc/PID/ns/net (which reads the main thread) always shows the home
 // namespace: that is what `ip netns identify` and `ip netns pids` look at.
+//
+// # Processes
+//
+// This package is the only code of nssh that forks and signals. Exec waits
+// for a command; Spawn returns a Process at once, in a process group of its
+// own, whose stdout and stderr are read by goroutines into bounded line
+// buffers (the child never waits for nssh) and which a goroutine reaps.
+// KillAll stops every process whose network namespace is the given one,
+// found in /proc as `ip netns pids` finds them and signalled through
+// pidfds, so that a reused pid is never hit.
 //
 // # Privileges
 //
