@@ -136,8 +136,8 @@ func (b *Binding) nameOf(fn *lua.LFunction) string {
 	}
 	look(b.mod, "netns.")
 	look(b.methods, "ns:")
-	if n := b.fnames[fn]; found == "" && (n == "help" || strings.Contains(n, ".")) {
-		found = n // help, or a function of another module ("json.encode")
+	if n := b.fnames[fn]; found == "" && (n == "help" || strings.Contains(n, ".") || strings.HasPrefix(n, "proc:")) {
+		found = n // help, a function of another module ("json.encode"), a proc method
 	}
 	return found
 }

@@ -57,6 +57,10 @@ Writes s to the stdin pipe (spawn with stdin="pipe"); close() closes it
 a pipe, EBADF after close(), EPIPE when the process closed its end.
 Example: scripts/spawn.lua`,
 
+	"proc:close": `proc:close()
+Closes the stdin pipe: the process reads EOF. See help("proc:write").
+Example: scripts/spawn.lua`,
+
 	"proc:lines": `proc:lines([timeout]) -> iterator
 Iterates over stdout lines as they arrive (lines already read by lines or
 expect are not returned again); ends at EOF, or when no line came within

@@ -46,7 +46,7 @@ func openProcessType(L *lua.LState) {
 	for name, f := range processMethods {
 		fn := b.newFunction(L, name, f)
 		methods.RawSetString(name, fn)
-		b.fnames[fn] = name
+		b.fnames[fn] = "proc:" + name // for messages and help(p.wait)
 	}
 	mt := L.NewTypeMetatable(processTypeName)
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
@@ -113,7 +113,7 @@ func checkProc(L *lua.LState) *proc {
 }
 
 // procOp is the op field of a proc method's errors: "proc:wait".
-func procOp(L *lua.LState) string { return "proc:" + funcName(L) }
+func procOp(L *lua.LState) string { return funcName(L) }
 
 func (b *Binding) luaProcAlive(L *lua.LState) int {
 	pr := checkProc(L)

@@ -2,6 +2,7 @@ package luabind
 
 import (
 	"os"
+	"strings"
 	"runtime"
 	"testing"
 	"time"
@@ -54,4 +55,22 @@ func TestSpawnManyNoLeak(t *testing.T) {
 func countEntries(dir string) int {
 	entries, _ := os.ReadDir(dir)
 	return len(entries)
+}
+
+// TestProcHelpAndMessages: help(p.wait) finds the proc method's entry and
+// its argument errors name it.
+func TestProcHelpAndMessages(t *testing.T) {
+	addTestNamespace(t, "ph")
+	L, _, out, _ := newTestBinding(t)
+	doString(t, L, `
+		local p = netns.spawn("ph", { "true" })
+		help(p.wait); help(p.close)
+		local ok, err = pcall(p.kill, p, "NOPE")
+		assert(not ok and err:find("bad argument #2 to 'proc:kill'", 1, true), err)
+		p:wait()
+		ok, err = pcall(p.write, p, "x")
+		assert(not ok and err.op == "proc:write" and err.code == "EINVAL", tostring(err))`)
+	if s := out.String(); !strings.HasPrefix(s, "proc:wait([timeout])") || !strings.Contains(s, "proc:close()") {
+		t.Errorf("help printed %q", s)
+	}
 }

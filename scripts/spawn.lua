@@ -56,5 +56,5 @@ netns.del("blue")
 -- exit	true	4	blue
 -- false	netns.spawn: blue: exec of "no-such-command-xyz" failed: No such file or directory
 -- scripts/spawn.lua:42: bad argument #3 to 'spawn' (option "stdout": "pipe", "null" or a file path expected, got number)
--- scripts/spawn.lua:43: bad argument #2 to 'kill' (unknown signal "NOPE" (TERM, KILL, INT, HUP, USR1, ... or a number))
+-- scripts/spawn.lua:43: bad argument #2 to 'proc:kill' (unknown signal "NOPE" (TERM, KILL, INT, HUP, USR1, ... or a number))
 -- EBADF
