@@ -2,8 +2,8 @@ package luabind
 
 import (
 	"os"
-	"strings"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
