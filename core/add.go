@@ -33,7 +33,7 @@ func (c Config) Add(name string) (*Namespace, error) {
 // before anyone could see NAME
 func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, error) {
 	if err := ValidName(name); err != nil {
-		return nil, &OpError{Op: "add", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
+		return nil, newOpError("add", name, err, fmt.Sprintf("Invalid netns name \"%s\"", name))
 	}
 	path := c.rawPath(name)
 	ino, err := c.createPlaceholder("add", name)
@@ -69,7 +69,7 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 		if isUnshareErr(err) {
 			text = fmt.Sprintf("Failed to create a new network namespace \"%s\": %s", name, Strerror(err))
 		}
-		return nil, &OpError{Op: "add", Name: name, Err: errnoOf(err), Text: text}
+		return nil, newOpError("add", name, errnoOf(err), text)
 	}
 	// The name is not opened again: under a concurrent delete and re-add
 	// by another process it may already name something else, and this
@@ -93,12 +93,12 @@ func (e setupError) Unwrap() error { return e.err }
 func runSetup(c Config, name string, setup func(*Namespace) error) (*netlink.Handle, error) {
 	h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
 	if err != nil {
-		return nil, setupError{&OpError{Op: "add", Name: name, Err: fmt.Errorf("netlink socket: %w", err)}}
+		return nil, setupError{newOpError("add", name, fmt.Errorf("netlink socket: %w", err), "")}
 	}
 	var st unix.Stat_t
 	if err := unix.Stat("/proc/thread-self/ns/net", &st); err != nil {
 		h.Close()
-		return nil, setupError{&OpError{Op: "add", Name: name, Err: err}}
+		return nil, setupError{newOpError("add", name, err, "")}
 	}
 	ns := &Namespace{Name: name, Path: c.Path(name), Dev: st.Dev, Ino: st.Ino, etcDir: c.EtcDir, setupH: h}
 	if err := setup(ns); err != nil {
@@ -129,10 +129,10 @@ func (c Config) announce(ns *Namespace, fresh bool) {
 // Equivalent to: `ip netns attach NAME PID`
 func (c Config) Attach(name string, pid int) (*Namespace, error) {
 	if err := ValidName(name); err != nil {
-		return nil, &OpError{Op: "attach", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
+		return nil, newOpError("attach", name, err, fmt.Sprintf("Invalid netns name \"%s\"", name))
 	}
 	if pid == 0 {
-		return nil, &OpError{Op: "attach", Name: name, Err: unix.ESRCH, Text: "Invalid PID: 0"}
+		return nil, newOpError("attach", name, unix.ESRCH, "Invalid PID: 0")
 	}
 	path := c.rawPath(name)
 	src := "/proc/" + strconv.Itoa(pid) + "/ns/net"

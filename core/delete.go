@@ -17,7 +17,7 @@ import (
 // Equivalent to: `ip netns delete NAME`
 func (c Config) Delete(name string) error {
 	if err := ValidName(name); err != nil {
-		return &OpError{Op: "delete", Name: name, Err: err, Text: fmt.Sprintf("Invalid netns name \"%s\"", name)}
+		return newOpError("delete", name, err, fmt.Sprintf("Invalid netns name \"%s\"", name))
 	}
 	path := c.rawPath(name)
 	for try := 0; ; try++ {

@@ -40,8 +40,15 @@ func (e *OpError) Error() string {
 
 func (e *OpError) Unwrap() error { return e.Err }
 
+// newOpError is how every OpError is made: op and subject, the cause, and
+// the text users read ("" when the cause's own text says it).
+func newOpError(op, name string, err error, text string) *OpError {
+	return &OpError{Op: op, Name: name, Err: err, Text: text}
+}
+
+// opErr is newOpError with the text formatted.
 func opErr(op, name string, err error, format string, args ...any) *OpError {
-	return &OpError{Op: op, Name: name, Err: err, Text: fmt.Sprintf(format, args...)}
+	return newOpError(op, name, err, fmt.Sprintf(format, args...))
 }
 
 // Strerror returns glibc's strerror(3) text for err: Go's errno strings

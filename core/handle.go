@@ -78,7 +78,7 @@ func (ns *Namespace) Handle() (h *netlink.Handle, release func(), err error) {
 		return herr
 	})
 	if err != nil {
-		return nil, nil, &OpError{Op: "netlink", Name: ns.Name, Err: fmt.Errorf("open netlink socket: %w", err)}
+		return nil, nil, newOpError("netlink", ns.Name, fmt.Errorf("open netlink socket: %w", err), "")
 	}
 	handles.Lock()
 	defer handles.Unlock()
@@ -156,16 +156,16 @@ func (ns *Namespace) openChecked() (int, error) {
 		if errors.Is(err, unix.ENOENT) {
 			err = fmt.Errorf("%w: %w", ErrNamespaceGone, err)
 		}
-		return -1, &OpError{Op: "open", Name: ns.Name, Err: err}
+		return -1, newOpError("open", ns.Name, err, "")
 	}
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
 		unix.Close(fd)
-		return -1, &OpError{Op: "open", Name: ns.Name, Err: err}
+		return -1, newOpError("open", ns.Name, err, "")
 	}
 	if st.Dev != ns.Dev || st.Ino != ns.Ino || checkNetnsFd(fd) != nil {
 		unix.Close(fd)
-		return -1, &OpError{Op: "open", Name: ns.Name, Err: fmt.Errorf("%w: %w", ErrNamespaceGone, unix.ENOENT)}
+		return -1, newOpError("open", ns.Name, fmt.Errorf("%w: %w", ErrNamespaceGone, unix.ENOENT), "")
 	}
 	return fd, nil
 }

@@ -40,7 +40,7 @@ func wireErr(op string, ns *Namespace, err error, text string) error {
 	case text == err.Error() && errno != 0:
 		text = strings.TrimSuffix(text, ": "+errno.Error())
 	}
-	return &OpError{Op: op, Name: ns.Name, Err: err, Text: text}
+	return newOpError(op, ns.Name, err, text)
 }
 
 // linkByName finds a link by its name or altname (the kernel resolves

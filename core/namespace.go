@@ -32,7 +32,7 @@ func (ns *Namespace) String() string { return fmt.Sprintf("netns(%q)", ns.Name) 
 // network namespace (a stale placeholder, for example).
 func (c Config) Open(name string) (*Namespace, error) {
 	if err := ValidName(name); err != nil {
-		return nil, &OpError{Op: "open", Name: name, Err: err}
+		return nil, newOpError("open", name, err, "")
 	}
 	fd, err := c.OpenFd(name)
 	if err != nil {
@@ -41,7 +41,7 @@ func (c Config) Open(name string) (*Namespace, error) {
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, &OpError{Op: "open", Name: name, Err: err}
+		return nil, newOpError("open", name, err, "")
 	}
 	return &Namespace{Name: name, Path: c.Path(name), Dev: st.Dev, Ino: st.Ino, etcDir: c.EtcDir}, nil
 }

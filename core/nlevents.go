@@ -33,11 +33,11 @@ import (
 func (c Config) WatchNetlink(ctx context.Context, kind, ns string) (<-chan Event, error) {
 	if _, ok := nlKinds[kind]; !ok {
 		err := fmt.Errorf("unknown netlink event kind %q (link, addr, route): %w", kind, unix.EINVAL)
-		return nil, &OpError{Op: "monitor", Name: ns, Err: err, Text: err.Error()}
+		return nil, newOpError("monitor", ns, err, err.Error())
 	}
 	if ns != "" {
 		if err := ValidName(ns); err != nil {
-			return nil, &OpError{Op: "monitor", Name: ns, Err: err, Text: fmt.Sprintf("Invalid netns name %q", ns)}
+			return nil, newOpError("monitor", ns, err, fmt.Sprintf("Invalid netns name %q", ns))
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)

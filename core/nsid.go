@@ -85,7 +85,7 @@ func (c Config) SetID(name string, id int) error {
 	defer unix.Close(fd)
 	attrs := []attr{{unix.NETNSA_FD, u32(uint32(fd))}, {unix.NETNSA_NSID, u32(uint32(int32(id)))}}
 	if err := nsidRequest(unix.RTM_NEWNSID, unix.NLM_F_ACK, attrs, nil); err != nil {
-		return &OpError{Op: "set", Name: name, Err: err, Text: NetlinkText(err)}
+		return newOpError("set", name, err, NetlinkText(err))
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func (c Config) PingHosts() ([]*Namespace, error) {
 // Equivalent to: Mininet's `pingall`
 func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMatrix, error) {
 	if _, err := opts.PingOptions.withDefaults(); err != nil {
-		return nil, &OpError{Op: "pingall", Err: err, Text: err.Error()}
+		return nil, newOpError("pingall", "", err, err.Error())
 	}
 	targets, err := pingTargets(nss, opts.Addrs)
 	if err != nil {
@@ -206,7 +206,7 @@ func pingTargets(nss []*Namespace, override map[string]string) (map[string]strin
 	seen := map[string]bool{}
 	for _, ns := range nss {
 		if seen[ns.Name] {
-			return nil, &OpError{Op: "pingall", Name: ns.Name, Err: fmt.Errorf("namespace %s listed twice: %w", ns.Name, unix.EINVAL), Text: "namespace listed twice"}
+			return nil, newOpError("pingall", ns.Name, fmt.Errorf("namespace %s listed twice: %w", ns.Name, unix.EINVAL), "namespace listed twice")
 		}
 		seen[ns.Name] = true
 		if a, ok := override[ns.Name]; ok {

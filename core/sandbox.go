@@ -77,7 +77,7 @@ func RunSandboxed(opts SandboxOptions) (int, error) {
 		Pdeathsig: syscall.SIGKILL,
 	}
 	if err := cmd.Start(); err != nil {
-		return 0, &OpError{Op: "sandbox", Err: err, Text: sandboxStartText(err)}
+		return 0, newOpError("sandbox", "", err, sandboxStartText(err))
 	}
 	pid := cmd.Process.Pid
 	stop := forwardSignals(func(sig syscall.Signal) { unix.Kill(pid, sig) })

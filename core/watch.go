@@ -39,18 +39,18 @@ import (
 // Equivalent to: `ip netns monitor`
 func (c Config) Watch(ctx context.Context) (<-chan Event, error) {
 	if err := unix.Mkdir(c.RunDir, 0o755); err != nil && err != unix.EEXIST {
-		return nil, &OpError{Op: "monitor", Err: err, Text: "mkdir " + c.RunDir + " failed: " + Strerror(err)}
+		return nil, newOpError("monitor", "", err, "mkdir "+c.RunDir+" failed: "+Strerror(err))
 	}
 	fd, err := unix.InotifyInit1(unix.IN_NONBLOCK | unix.IN_CLOEXEC)
 	if err != nil {
-		return nil, &OpError{Op: "monitor", Err: err, Text: "inotify_init failed: " + Strerror(err)}
+		return nil, newOpError("monitor", "", err, "inotify_init failed: "+Strerror(err))
 	}
 	f := os.NewFile(uintptr(fd), "inotify")
 	w := &watcher{cfg: c, f: f, known: map[string]nsIdentity{}, pending: map[string]*pendingEntry{},
 		mounted: map[string]nsIdentity{}}
 	if err := w.arm(); err != nil {
 		f.Close()
-		return nil, &OpError{Op: "monitor", Err: err, Text: "inotify_add_watch failed: " + Strerror(err)}
+		return nil, newOpError("monitor", "", err, "inotify_add_watch failed: "+Strerror(err))
 	}
 	liveWatchers.Lock()
 	if liveWatchers.set == nil {

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -236,9 +237,15 @@ func TestInvalidSpecChangesNothing(t *testing.T) {
 		"route unknown": {Name: "x", Nodes: map[string]lab.Node{"h": {}}, Routes: map[string][]lab.Route{"z": {{Dev: "e0"}}}},
 		"port addr":     {Name: "x", Nodes: map[string]lab.Node{"h": {}, "s": {Bridge: "br0"}}, Links: []lab.Link{{Ends: [2]lab.End{{"h", "e0"}, {"s", "p0"}}, Addrs: [2][]netip.Prefix{nil, {p("10.0.0.1/24")}}}}},
 	}
+	// One shape: "lab NAME: SUBJECT: reason", the subject named as in the
+	// description (nodes.h, links[2], routes.h[1]).
+	shape := regexp.MustCompile(`^lab (x: (nodes(\.[a-z]+)?|links\[\d+\]|routes\.[a-z]+(\[\d+\])?): |x: no nodes$|name "a/b": )`)
 	for name, spec := range cases {
-		if _, err := lab.New(cfg(), spec, lab.Options{}); err == nil {
+		_, err := lab.New(cfg(), spec, lab.Options{})
+		if err == nil {
 			t.Errorf("%s: no error", name)
+		} else if !shape.MatchString(err.Error()) {
+			t.Errorf("%s: %q does not name its subject as the description does", name, err)
 		}
 	}
 	if names, _ := cfg().Names(); len(names) != 0 {

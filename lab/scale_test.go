@@ -80,7 +80,7 @@ func TestBridgePortLimitIsASpecError(t *testing.T) {
 		t.Errorf("%d ports: %v", core.BridgeMaxPorts, err)
 	}
 	_, err := lab.New(cfg(), star(core.BridgeMaxPorts+1), lab.Options{})
-	if err == nil || !strings.Contains(err.Error(), "node sw: bridge br0 would have 1025 ports; a Linux bridge holds at most 1024") {
+	if err == nil || !strings.Contains(err.Error(), "nodes.sw: bridge br0 would have 1025 ports; a Linux bridge holds at most 1024") {
 		t.Errorf("1025 ports: %v", err)
 	}
 }

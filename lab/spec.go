@@ -243,7 +243,7 @@ func (s *Spec) validateBridgePorts() error {
 	}
 	for _, name := range s.NodeNames() {
 		if n := ports[name]; n > core.BridgeMaxPorts {
-			return fmt.Errorf("lab %s: node %s: bridge %s would have %d ports; a Linux bridge holds at most %d: spread the links over several bridge nodes",
+			return fmt.Errorf("lab %s: nodes.%s: bridge %s would have %d ports; a Linux bridge holds at most %d: spread the links over several bridge nodes",
 				s.Name, name, s.Nodes[name].Bridge, n, core.BridgeMaxPorts)
 		}
 	}

@@ -35,4 +35,4 @@ print(select(2, pcall(netns.lab, { name = "big", nodes = nodes, links = links })
 -- a	disable_ipv6=1	has IPv6 addresses:	false
 -- b	disable_ipv6=0	has IPv6 addresses:	true
 -- c	disable_ipv6=0	has IPv6 addresses:	true
--- scripts/lab-ipv6.lua:32: bad argument #1 to 'lab' (lab big: node sw: bridge br0 would have 1025 ports; a Linux bridge holds at most 1024: spread the links over several bridge nodes)
+-- scripts/lab-ipv6.lua:32: bad argument #1 to 'lab' (nodes.sw: bridge br0 would have 1025 ports; a Linux bridge holds at most 1024: spread the links over several bridge nodes)
