@@ -100,8 +100,8 @@ func (c Config) refusal(op, name string, e runEntry) error {
 	if e.kind == entryDir {
 		return opErr(op, name, unix.EISDIR, "Cannot remove namespace file \"%s\": %s", path, Strerror(unix.EISDIR))
 	}
-	return &OpError{Op: op, Name: name, Err: refused{ErrNotNetns},
-		Text: fmt.Sprintf("Cannot remove namespace file \"%s\": it is %s, not a network namespace or a placeholder (refused; remove it by hand if it is not needed)", path, e.what)}
+	return newOpError(op, name, refused{ErrNotNetns},
+		fmt.Sprintf("Cannot remove namespace file \"%s\": it is %s, not a network namespace or a placeholder (refused; remove it by hand if it is not needed)", path, e.what))
 }
 
 // refused marks an entry of the run dir that nssh does not delete.
@@ -136,8 +136,8 @@ func (c Config) checkRunDirContents() error {
 		if e.kind == entryDir {
 			what = "a directory"
 		}
-		return &OpError{Op: "add", Err: ErrNotNetns,
-			Text: fmt.Sprintf("%s is not a netns run dir (%q in it is %s): refusing to make it a mount point; choose an empty or new directory", c.RunDir, n, what)}
+		return newOpError("add", "", ErrNotNetns,
+			fmt.Sprintf("%s is not a netns run dir (%q in it is %s): refusing to make it a mount point; choose an empty or new directory", c.RunDir, n, what))
 	}
 	return nil
 }
