@@ -15,7 +15,7 @@ protocol kernel { ipv4 { export all; }; }
 protocol ospf v2 {
   ipv4 { import all; export none; };
   area 0 {
-    interface "eth*" { type ptp; hello 1; dead count 3; };
+    interface "eth*" { type ptp; hello 1; dead count 3; retransmit 2; };
     interface "lo" { stub; };
   };
 }
