@@ -36,11 +36,12 @@ type Ready struct {
 
 // Service timings.
 const (
-	DefaultReady = 200 * time.Millisecond // running this long without Ready: ready
-	ReadyTimeout = 30 * time.Second       // default Ready.Timeout
-	readyPoll    = 50 * time.Millisecond  // how often the log or Ready.Func is checked
-	stopGrace    = 2 * time.Second        // SIGTERM to SIGKILL when stopping a service
-	logTail      = 10                     // lines of log an error quotes
+	DefaultReady  = 200 * time.Millisecond // running this long without Ready: ready
+	ReadyTimeout  = 30 * time.Second       // default Ready.Timeout
+	readyPoll     = 10 * time.Millisecond  // how often the log is checked
+	readyFuncPoll = 100 * time.Millisecond // how often Ready.Func is called
+	stopGrace     = 2 * time.Second        // SIGTERM to SIGKILL when stopping a service
+	logTail       = 10                     // lines of log an error quotes
 )
 
 // ErrNotReady is returned (wrapped) when a service did not get ready in
@@ -205,8 +206,12 @@ func waitReady(r *run, node string, ready Ready, p *core.Process, log string, of
 			}
 			return fmt.Errorf("no %s after %s: %w", what, timeout, ErrNotReady)
 		}
+		poll := readyPoll
+		if ready.Func != nil {
+			poll = readyFuncPoll
+		}
 		select {
-		case <-time.After(readyPoll):
+		case <-time.After(poll):
 		case <-r.ctx.Done():
 			return r.ctx.Err()
 		}
