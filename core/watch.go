@@ -47,7 +47,7 @@ func (c Config) Watch(ctx context.Context) (<-chan Event, error) {
 	}
 	f := os.NewFile(uintptr(fd), "inotify")
 	w := &watcher{cfg: c, f: f, known: map[string]nsIdentity{}, pending: map[string]*pendingEntry{},
-		mounted: map[string]nsIdentity{}}
+		mounted: map[string][]nsIdentity{}}
 	if err := w.arm(); err != nil {
 		f.Close()
 		return nil, newOpError("monitor", "", err, "inotify_add_watch failed: "+Strerror(err))
@@ -130,24 +130,42 @@ type watcher struct {
 	out     []Event                  // events waiting to be sent
 
 	mountedMu sync.Mutex
-	mounted   map[string]nsIdentity // announced by Add/Attach, not yet reported
+	// mounted holds the mounts announced by Add/Attach and not yet
+	// reported, oldest first per name: a name added and deleted N times
+	// before the watcher reads its events has N announcements, one for
+	// each create/delete pair the watcher will read.
+	mounted      map[string][]nsIdentity
+	mountedTotal int
 }
+
+// maxMounted bounds the announcements held; each is consumed when the
+// watcher reads the events of its name.
+const maxMounted = 1 << 16
 
 func (w *watcher) noteMounted(name string, id nsIdentity) {
 	w.mountedMu.Lock()
 	defer w.mountedMu.Unlock()
-	if len(w.mounted) < 4096 { // bounded: notes are consumed as names resolve
-		w.mounted[name] = id
+	if w.mountedTotal < maxMounted {
+		w.mounted[name] = append(w.mounted[name], id)
+		w.mountedTotal++
 	}
 }
 
-// takeMounted returns and forgets the announced identity of name.
+// takeMounted returns and forgets the oldest announced identity of name.
 func (w *watcher) takeMounted(name string) (nsIdentity, bool) {
 	w.mountedMu.Lock()
 	defer w.mountedMu.Unlock()
-	id, ok := w.mounted[name]
-	delete(w.mounted, name)
-	return id, ok
+	ids := w.mounted[name]
+	if len(ids) == 0 {
+		return nsIdentity{}, false
+	}
+	if len(ids) == 1 {
+		delete(w.mounted, name)
+	} else {
+		w.mounted[name] = ids[1:]
+	}
+	w.mountedTotal--
+	return ids[0], true
 }
 
 func (w *watcher) arm() error {
@@ -199,14 +217,48 @@ func (w *watcher) loop(ctx context.Context, ch chan<- Event) {
 			return
 		}
 		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				w.recheckPending()
-				continue
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				return
 			}
-			return
+			// A deadline that passed while events were being sent makes
+			// Read fail without reading: read what is queued first, or a
+			// re-check could give up on an entry whose delete event is
+			// waiting in the queue (and lose that add/del pair).
+			if !w.drain(buf) {
+				return
+			}
+			w.recheckPending()
+			continue
 		}
 		w.parse(buf[:n])
 		w.recheckPending()
+	}
+}
+
+// drain reads and parses every event the kernel has queued, without
+// waiting. It returns false when the inotify fd is closed.
+func (w *watcher) drain(buf []byte) bool {
+	w.f.SetReadDeadline(time.Time{})
+	rc, err := w.f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	for {
+		var n int
+		var rerr error
+		if err := rc.Read(func(fd uintptr) bool {
+			n, rerr = unix.Read(int(fd), buf)
+			return true // never wait
+		}); err != nil {
+			return false
+		}
+		if rerr == unix.EAGAIN || rerr == unix.EINTR {
+			return true
+		}
+		if rerr != nil || n <= 0 {
+			return false
+		}
+		w.parse(buf[:n])
 	}
 }
 

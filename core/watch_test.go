@@ -213,3 +213,35 @@ func TestWatchQuickAddDel(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchReusedNameSlowConsumer adds and deletes one name many times,
+// first while the watcher keeps up, then while nobody reads its channel
+// for longer than its re-check backoff: every pair gives "add" then
+// "del", none is coalesced or given up on.
+func TestWatchReusedNameSlowConsumer(t *testing.T) {
+	c := cfg()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := c.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := nstest.Name(t)
+	const pairs = 300
+	for i := 0; i < pairs; i++ {
+		if _, err := c.Add(name); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Delete(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(2500 * time.Millisecond) // a consumer busy for longer than the backoff
+	for i := 0; i < pairs; i++ {
+		for _, want := range []string{"add", "del"} {
+			if ev := next(t, ch); ev.Kind != want || ev.Netns != name {
+				t.Fatalf("pair %d: got %+v, want %s %s", i, ev, want, name)
+			}
+		}
+	}
+}
