@@ -68,18 +68,20 @@ func TestRootlessREPL(t *testing.T) {
 	}
 }
 
-// TestRootlessREPLSIGTERM: SIGTERM to the nssh the user started is
-// forwarded into the sandbox; the REPL restores the terminal and nssh
-// exits with the sandboxed REPL's status.
-func TestRootlessREPLSIGTERM(t *testing.T) {
-	p := startPTY(t, []string{"HOME=" + t.TempDir()}, asUser(t))
-	p.expect("nssh> ")
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	if code := p.wait(); code != 128+int(syscall.SIGTERM) {
-		t.Errorf("SIGTERM: exit status %d, want %d", code, 128+int(syscall.SIGTERM))
-	}
-	if after := p.termios(); p.initial.Lflag != after.Lflag || p.initial.Iflag != after.Iflag {
-		t.Errorf("termios not restored: before %+v, after %+v", p.initial, after)
+// TestRootlessREPLSignals: SIGTERM and SIGHUP sent to the nssh the user
+// started are forwarded into the sandbox; the REPL restores the terminal
+// and nssh exits with the sandboxed REPL's status (128 + the signal).
+func TestRootlessREPLSignals(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		p := startPTY(t, []string{"HOME=" + t.TempDir()}, asUser(t))
+		p.expect("nssh> ")
+		p.cmd.Process.Signal(sig)
+		if code := p.wait(); code != 128+int(sig) {
+			t.Errorf("%v: exit status %d, want %d", sig, code, 128+int(sig))
+		}
+		if after := p.termios(); p.initial.Lflag != after.Lflag || p.initial.Iflag != after.Iflag {
+			t.Errorf("%v: termios not restored: before %+v, after %+v", sig, p.initial, after)
+		}
 	}
 }
 
