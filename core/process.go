@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,6 +32,10 @@ type Process struct {
 	cmd   *exec.Cmd
 	start time.Time
 	group bool // leader of its own process group: Signal reaches it all
+	// groupGone is set once the group was seen empty after the leader's
+	// exit: its id may then be reused by an unrelated process group, so
+	// nothing is sent to it any more.
+	groupGone atomic.Bool
 
 	stdinMu   sync.Mutex
 	stdin     *os.File // write end of a stdin pipe, nil once closed
@@ -89,11 +94,15 @@ func (p *Process) Signal(sig syscall.Signal) error {
 	target := p.pid
 	if p.group {
 		target = -p.pid
-	} else if !p.Alive() {
+	}
+	if !p.group && !p.Alive() || p.groupGone.Load() {
 		return os.ErrProcessDone
 	}
 	err := unix.Kill(target, sig)
 	if err == unix.ESRCH {
+		if !p.Alive() {
+			p.groupGone.Store(true)
+		}
 		return os.ErrProcessDone
 	}
 	if err != nil {
@@ -175,6 +184,9 @@ func (p *Process) reap() {
 	if err != nil && !errors.As(err, &ee) {
 		p.err = err
 	}
+	if p.group && unix.Kill(-p.pid, 0) == unix.ESRCH {
+		p.groupGone.Store(true)
+	}
 	for _, r := range p.readers {
 		r.flush(!p.keep)
 	}
@@ -200,7 +212,7 @@ func exitStatus(ps *os.ProcessState) (code, sig int) {
 // GroupAlive reports whether any process of p's process group still runs
 // (the leader may have exited while children it left go on).
 func (p *Process) GroupAlive() bool {
-	if !p.group {
+	if !p.group || p.groupGone.Load() {
 		return p.Alive()
 	}
 	return unix.Kill(-p.pid, 0) == nil
