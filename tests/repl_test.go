@@ -373,3 +373,70 @@ func TestREPLPCallCatchesCtrlC(t *testing.T) {
 		t.Errorf("pcall(netns.get, 1, 2) printed %q", out)
 	}
 }
+
+// TestREPLHistoryChunks: a multi-line chunk is one history entry, in the
+// file and for Up; the file is private (0600), also when it existed.
+func TestREPLHistoryChunks(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(home, ".nssh_history")
+	if err := os.WriteFile(file, []byte("old = 'from the file'\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startPTY(t, []string{"HOME=" + home}, nssh(t))
+	p.expect("nssh> ")
+	p.send("function twice(a)\r")
+	p.expect("...> ")
+	p.send("return a * 2\r")
+	p.expect("...> ")
+	p.send("end\r")
+	p.expect("nssh> ")
+	p.line("twice = nil")
+	// Up, Up: the whole function, run again as the lines it was typed as.
+	p.send("\x1b[A\x1b[A")
+	p.expect("function twice(a)\u2424return a * 2\u2424end")
+	p.send("\r")
+	p.expect("\u2424end\n")
+	p.expect("nssh> ")
+	if out := p.line("twice(21)"); !strings.Contains(out, "42") {
+		t.Errorf("the recalled chunk did not define twice: %q", out)
+	}
+	// Entries from the file come back too.
+	p.send("\x12from the\r")
+	p.expect("'from the file'\n")
+	p.expect("nssh> ")
+	if out := p.line("old"); !strings.Contains(out, "from the file") {
+		t.Errorf("old printed %q", out)
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v, want 0600", st.Mode().Perm())
+	}
+	data, _ := os.ReadFile(file)
+	chunk := "function twice(a)\u2424return a * 2\u2424end\n"
+	want := "old = 'from the file'\n" + chunk + "twice = nil\n" + chunk + "twice(21)\n"
+	if !strings.HasPrefix(string(data), want) {
+		t.Errorf("history file:\n%s\nwant it to start with:\n%s", data, want)
+	}
+}
+
+func TestREPLBannerAndHelp(t *testing.T) {
+	p := startPTY(t, []string{"HOME=" + t.TempDir()}, nssh(t))
+	if out := p.expect("nssh> "); !strings.Contains(out, ".help for help, Ctrl-D to exit") {
+		t.Errorf("no banner before the first prompt: %q", out)
+	}
+	out := p.line(".help")
+	for _, want := range []string{".exit", ".help [NAME]", "Ctrl-R", "Ctrl-C", "Tab", "netns.add"} {
+		if !strings.Contains(out, want) {
+			t.Errorf(".help lacks %q:\n%s", want, out)
+		}
+	}
+	if out := p.line(".help .exit"); !strings.Contains(out, "leaves nssh") {
+		t.Errorf(".help .exit printed %q", out)
+	}
+	if out := p.line(".help keys"); !strings.Contains(out, "Ctrl-Z") {
+		t.Errorf(".help keys printed %q", out)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -33,7 +32,9 @@ type repl struct {
 	saved *readline.State // terminal state at start, restored after children and on exit
 	stdin *readline.CancelableStdin
 	chunk []string // lines of an incomplete chunk
-	quit  bool     // .exit was typed
+	typed []string // the same lines as typed (before "=x" became "return x")
+	hist  *history
+	quit  bool // .exit was typed
 
 	// out and errOut are where Lua output goes: straight to the terminal
 	// while a typed chunk runs, through readline (which redraws the prompt
@@ -70,29 +71,32 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.saved = saved
 	r.comp = &completer{names: g.cfg.Names}
+	r.hist = loadHistory(historyFile())
 	// Our own cancelable stdin: readline v1.5.1's Close does not cancel the
 	// one it makes itself and then waits forever for its reader.
 	r.stdin = readline.NewCancelableStdin(nulFilter{stdin})
 	r.rl, err = readline.NewEx(&readline.Config{
-		Stdin:               r.stdin,
-		Prompt:              prompt,
-		HistoryFile:         historyFile(),
-		HistorySearchFold:   true,
-		AutoComplete:        r.comp,
-		InterruptPrompt:     "^C",
-		FuncMakeRaw:         r.makeRaw,
-		FuncExitRaw:         r.exitRaw,
-		FuncGetWidth:        r.screenWidth,
-		FuncFilterInputRune: r.filterKey,
-		Listener:            readline.FuncListener(cursorGuard),
-		Stdout:              stdout,
-		Stderr:              stderr,
+		Stdin:                  r.stdin,
+		Prompt:                 prompt,
+		HistoryLimit:           historyLimit,
+		DisableAutoSaveHistory: true, // r.hist records whole chunks
+		HistorySearchFold:      true,
+		AutoComplete:           r.comp,
+		InterruptPrompt:        "^C",
+		FuncMakeRaw:            r.makeRaw,
+		FuncExitRaw:            r.exitRaw,
+		FuncGetWidth:           r.screenWidth,
+		FuncFilterInputRune:    r.filterKey,
+		Listener:               readline.FuncListener(cursorGuard),
+		Stdout:                 stdout,
+		Stderr:                 stderr,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "nssh: readline: %v\n", err)
 		return 1
 	}
 	r.stdout, r.stderr = stdout, stderr
+	fmt.Fprintln(stdout, banner())
 	r.rlStdout, r.rlStderr = r.rl.Stdout(), r.rl.Stderr()
 	r.out, r.errOut = &switchWriter{w: r.rlStdout}, &switchWriter{w: r.rlStderr}
 	r.s = newLuaSession(g, r.out, r.errOut)
@@ -105,15 +109,6 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	r.comp.vocab.Store(snapshotVocabulary(r.s.L))
 	defer r.s.close()
 	return r.loop()
-}
-
-// historyFile is ~/.nssh_history ("" without a home: no history file).
-func historyFile() string {
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".nssh_history")
 }
 
 // loop is the owner goroutine's select over typed lines, queued events and
@@ -148,9 +143,9 @@ func (r *repl) loop() int {
 				return 0
 			}
 			if in.err == readline.ErrInterrupt {
-				r.chunk = nil
+				r.chunk, r.typed = nil, nil
 			} else if in.err == nil {
-				r.handleLine(in.text)
+				r.handleInput(in.text)
 			}
 			if r.quit {
 				r.restoreTerminal()

@@ -6,22 +6,33 @@ import (
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
-
-	"github.com/nssh/nssh/luabind"
 )
 
 // errIncomplete means the chunk needs more lines.
 var errIncomplete = errors.New("incomplete chunk")
 
+// handleInput handles what readline returned: one typed line, or a
+// recalled history entry, which holds the lines of a chunk.
+func (r *repl) handleInput(text string) {
+	for _, line := range strings.Split(text, historyNewline) {
+		r.handleLine(line)
+		if r.quit {
+			return
+		}
+	}
+}
+
 // handleLine adds a typed line to the pending chunk and runs the chunk
-// once it is complete.
+// once it is complete. The chunk becomes one history entry.
 func (r *repl) handleLine(line string) {
+	typed := line
 	if len(r.chunk) == 0 {
 		trimmed := strings.TrimSpace(line)
 		if trimmed == "" {
 			return
 		}
 		if strings.HasPrefix(trimmed, ".") {
+			r.hist.add([]string{trimmed})
 			r.dotCommand(trimmed)
 			return
 		}
@@ -30,12 +41,14 @@ func (r *repl) handleLine(line string) {
 		}
 	}
 	r.chunk = append(r.chunk, line)
+	r.typed = append(r.typed, typed)
 	chunk := strings.Join(r.chunk, "\n")
 	fn, err := r.compile(chunk)
 	if err == errIncomplete {
 		return
 	}
-	r.chunk = nil
+	r.hist.add(r.typed)
+	r.chunk, r.typed = nil, nil
 	if err != nil {
 		fmt.Fprintln(r.stderr, syntaxText("stdin", err, lineCount([]byte(chunk))))
 		return
@@ -94,7 +107,7 @@ func (r *repl) dotCommand(line string) {
 		if len(fields) > 1 {
 			name = fields[1]
 		}
-		text, ok := luabind.Help(name)
+		text, ok := helpText(name)
 		if !ok {
 			fmt.Fprintf(r.stderr, "no help for %s (try .help)\n", name)
 			return

@@ -71,7 +71,9 @@ func cursorGuard(line []rune, pos int, _ rune) ([]rune, int, bool) {
 
 // filterKey is readline's FuncFilterInputRune. Ctrl-Z suspends nssh and
 // reaches readline as Ctrl-G, which only leaves search and completion.
+// It also brings readline's history up to date before any key uses it.
 func (r *repl) filterKey(key rune) (rune, bool) {
+	r.hist.sync(r.rl.ResetHistory, r.rl.SaveHistory)
 	if key == readline.CharCtrlZ {
 		r.rl.Clean()
 		r.suspend()
