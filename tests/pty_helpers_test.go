@@ -151,6 +151,28 @@ func (p *ptySession) expect(want string) string {
 	}
 }
 
+// expectWithin is expect that gives up after d: it reports whether want
+// appeared, and returns the output before it (or all unmatched output).
+func (p *ptySession) expectWithin(want string, d time.Duration) (string, bool) {
+	deadline := time.After(d)
+	for {
+		p.mu.Lock()
+		all := p.out.String()
+		if i := strings.Index(all[p.pos:], want); i >= 0 {
+			before := all[p.pos : p.pos+i]
+			p.pos += i + len(want)
+			p.mu.Unlock()
+			return before, true
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.update:
+		case <-deadline:
+			return all[p.pos:], false
+		}
+	}
+}
+
 // wait waits for the program to exit and returns its exit status.
 func (p *ptySession) wait() int {
 	p.t.Helper()

@@ -98,3 +98,15 @@ func TestREPLCtrlZ(t *testing.T) {
 	p.send("\x1a")
 	p.alive("Ctrl-Z without job control")
 }
+
+// TestREPLDeleteKey: the Delete key deletes the character under the
+// cursor; on an empty line it does nothing (readline read it as Ctrl-D
+// and ended the REPL).
+func TestREPLDeleteKey(t *testing.T) {
+	p, _ := startREPL(t)
+	p.send("\x1b[3~")
+	p.alive("Delete on an empty line")
+	p.send(`print("xy` + "\x1b[D\x1b[3~" + `z")` + "\r")
+	p.expect("xz\n")
+	p.expect("nssh> ")
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -34,7 +35,9 @@ type repl struct {
 	chunk []string // lines of an incomplete chunk
 	typed []string // the same lines as typed (before "=x" became "return x")
 	hist  *history
-	quit  bool // .exit was typed
+	// lineLen is the length of the line being edited (readline's side).
+	lineLen atomic.Int64
+	quit    bool // .exit was typed
 
 	// out and errOut are where Lua output goes: straight to the terminal
 	// while a typed chunk runs, through readline (which redraws the prompt
@@ -74,7 +77,7 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	r.hist = loadHistory(historyFile())
 	// Our own cancelable stdin: readline v1.5.1's Close does not cancel the
 	// one it makes itself and then waits forever for its reader.
-	r.stdin = readline.NewCancelableStdin(nulFilter{stdin})
+	r.stdin = readline.NewCancelableStdin(&inputFilter{r: stdin})
 	r.rl, err = readline.NewEx(&readline.Config{
 		Stdin:                  r.stdin,
 		Prompt:                 prompt,
@@ -87,7 +90,7 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 		FuncExitRaw:            r.exitRaw,
 		FuncGetWidth:           r.screenWidth,
 		FuncFilterInputRune:    r.filterKey,
-		Listener:               readline.FuncListener(cursorGuard),
+		Listener:               readline.FuncListener(r.listen),
 		Stdout:                 stdout,
 		Stderr:                 stderr,
 	})

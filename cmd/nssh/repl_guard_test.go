@@ -11,12 +11,16 @@ import (
 	"github.com/chzyer/readline"
 )
 
-func TestNulFilter(t *testing.T) {
-	// One byte per read: reads of a lone NUL must not come back empty.
-	r := nulFilter{iotest.OneByteReader(strings.NewReader("\x00a\x00\x00b\x00"))}
-	got, err := io.ReadAll(r)
-	if err != nil || string(got) != "ab" {
-		t.Errorf("read %q, %v; want \"ab\"", got, err)
+func TestInputFilter(t *testing.T) {
+	in := "\x00a\x00\x00b\x1b[3~c\x1b[3x\x1b[3"
+	want := "ab\ue000c\x1b[3x\x1b[3"
+	// Whole, and one byte per read: a sequence split over reads, and reads
+	// of a lone NUL, which must not come back empty.
+	for _, r := range []io.Reader{strings.NewReader(in), iotest.OneByteReader(strings.NewReader(in))} {
+		got, err := io.ReadAll(&inputFilter{r: r})
+		if err != nil || string(got) != want {
+			t.Errorf("read %q, %v; want %q", got, err, want)
+		}
 	}
 }
 
