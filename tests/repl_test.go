@@ -202,10 +202,9 @@ func TestREPLCtrlCReachesTerminalChild(t *testing.T) {
 	cleanNamespaces(t)
 	p, _ := startREPL(t)
 	p.lineEvent(`ns = netns.add("repl-term")`, "[event] add repl-term")
-	p.send(`r = ns:exec({"sh", "-c", "trap 'echo caught; exit 3' INT; while :; do sleep 0.05; done"}, {inherit = true}); print("after", r.code)` + "\r")
+	p.send(`r = ns:exec({"sh", "-c", "trap 'echo caught; exit 3' INT; echo trap set; while :; do sleep 0.05; done"}, {inherit = true}); print("after", r.code)` + "\r")
 	p.expect("print(\"after\", r.code)\n")
-	waitForPids(t, "repl-term")
-	time.Sleep(100 * time.Millisecond) // the trap is set
+	p.expect("trap set\n")
 	p.send("\x03")
 	p.expect("caught")
 	if out := p.expect("nssh> "); !strings.Contains(out, "after\t3") || strings.Contains(out, "interrupted") {
