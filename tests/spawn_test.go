@@ -256,3 +256,34 @@ ns:del()
 		t.Errorf("exit %d, output %q\n%s", code, out, stderr)
 	}
 }
+
+// TestSpawnTempLabRemovalStopsProcesses: when a script with a temp lab
+// ends, the lab's removal stops what runs in its namespaces, a detached
+// process (which the script's own end leaves alone) included.
+func TestSpawnTempLabRemovalStopsProcesses(t *testing.T) {
+	const script = `
+local lab = netns.lab { name = "tmpk", nodes = { a = {} }, temp = true }
+lab:up()
+local d = netns.spawn("tmpk-a", { "sh", "-c", "trap '' TERM; exec sleep 1000" }, { detach = true })
+print(d.pid)
+`
+	before := snapshot(t)
+	cmd, pids, errb := startReady(t, script)
+	if len(pids) != 1 {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("pids %q\n%s", pids, errb)
+	}
+	links := map[string]bool{netnsOf(t, pids[0]): true}
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit status %d\n%s", code, errb)
+	}
+	if left := inNetns(links); len(left) != 0 {
+		t.Errorf("left after the temp lab's removal: %v", left)
+		killPid(pids[0])
+	}
+	if after := snapshot(t); after != before {
+		t.Errorf("temp lab left something:\n--- before\n%s--- after\n%s", before, after)
+	}
+}
