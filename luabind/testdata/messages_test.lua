@@ -60,3 +60,14 @@ function TestPingallWithoutAddressesSaysSo(t)
   assert(tostring(m):match("^no host has an address"), tostring(m))
   netns.del_all()
 end
+
+function TestDeletedNamespaceSaysTheSameEverywhere(t)
+  local ns = netns.add("gone1")
+  netns.del("gone1")
+  local id = expect_error("ENOENT", ns.id, ns)
+  local ex = expect_error("ENOENT", ns.exec, ns, { "true" })
+  local pids = expect_error("ENOENT", ns.pids, ns)
+  assert(id.msg == ex.msg and ex.msg == pids.msg, id.msg .. " | " .. ex.msg .. " | " .. pids.msg)
+  assert(tostring(ex) == "netns.exec: gone1: " .. ex.msg, tostring(ex))
+  assert(tostring(id) == id.op .. ": gone1: " .. id.msg, tostring(id))
+end
