@@ -24,6 +24,22 @@ func TestLabLuaMisuse(t *testing.T) {
 		`local l = netns.lab{name="x", nodes={a={}}}; l.up()`:                                        `bad argument #1 to 'up' (lab expected, got no value`,
 		`local l = netns.lab{name="x", nodes={a={}}}; l:check{bogus=1}`:                              `unknown option "bogus"`,
 		`local l = netns.lab{name="x", nodes={a={}}}; l:check{nodes={"a"}}`:                          `"a" is not a node with an address`,
+		// lab nodes (issue 9)
+		`netns.lab{name="x", nodes={a={addrs={lo={"10.0.0.1"}}}}}`:                                            `nodes.a.addrs.lo: "10.0.0.1" is not an address with a prefix length`,
+		`netns.lab{name="x", nodes={a={files={["/tmp/x"]="y"}}}}`:                                             `an absolute path must be under /etc/`,
+		`netns.lab{name="x", nodes={a={files={["../x"]="y"}}}}`:                                               `no empty, "." or ".." components`,
+		`netns.lab{name="x", nodes={a={files={x=1}}}}`:                                                        `nodes.a.files: path (string) -> content (string) expected`,
+		`netns.lab{name="x", nodes={a={services={s={}}}}}`:                                                    `nodes.a.services.s.cmd: argv table or shell string expected`,
+		`netns.lab{name="x", nodes={a={services={s={cmd="x", ready=1}}}}}`:                                    `ready: pattern (string) or function(node) expected`,
+		`netns.lab{name="x", nodes={a={services={s={cmd="x", ready="[a"}}}}}`:                                 `ready: bad pattern`,
+		`netns.lab{name="x", nodes={a={services={["a/b"]={cmd="x"}}}}}`:                                       `service name "a/b"`,
+		`netns.lab{name="x", nodes={a={}, b={}}, links={{"a:e0", "b:e0", shape={rate="lots"}}}}`:              `invalid rate "lots"`,
+		`netns.lab{name="x", nodes={a={}, b={}}, links={{"a:e0", "b:e0", shape={delay=1}, netem={delay=1}}}}`: `netem and shape both set`,
+		`netns.lab{name="x", adopt="yes", nodes={a={}}}`:                                                      `adopt: boolean expected`,
+		`local l = netns.lab{name="x", nodes={a={}}}; l:check{targets="eth0"}`:                                `"lo" or a table node -> address expected`,
+		`local l = netns.lab{name="x", nodes={a={}}}; l:check{until_full=true, targets="lo"}`:                 `no node has an address on lo`,
+		`local l = netns.lab{name="x", nodes={a={}}}; l:path("b")`:                                            `no node "b"`,
+		`local l = netns.lab{name="x", nodes={a={}}}; l:logs("a", "s")`:                                       `node a has no service "s"`,
 	}
 	for chunk, want := range cases {
 		_, stderr, code := runNssh(t, "", "-e", chunk)
