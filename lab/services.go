@@ -102,10 +102,12 @@ func (r *run) service(n *node, name string, svc Service, prev []ServiceState) (S
 	alive := false
 	if i >= 0 {
 		old = prev[i]
-		alive = !n.fresh && old.Alive()
+		alive = old.Alive()
 	}
 	op, why := "add", strings.Join(svc.Cmd, " ")
 	switch {
+	case alive && n.fresh: // its namespace was deleted and made anew: it runs in the old one
+		op, why = "set", "restart: namespace made anew"
 	case alive && slices.Equal(old.Cmd, svc.Cmd) && !n.filesChanged:
 		return old, nil
 	case alive && !slices.Equal(old.Cmd, svc.Cmd):

@@ -113,3 +113,23 @@ func procAlive(pid int) bool {
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return len(f) > 0 && f[0] != "Z" && f[0] != "X"
 }
+
+// TestServiceOfDeletedNamespaceIsReplaced: when a node's namespace was
+// deleted by hand while its service ran, up makes the namespace anew and
+// replaces the service (the old process, in the old namespace, is stopped).
+func TestServiceOfDeletedNamespaceIsReplaced(t *testing.T) {
+	spec := svcSpec(t, lab.Service{Cmd: []string{"sleep", "100"}})
+	l := newLab(t, spec)
+	if _, err := l.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := l.Services()
+	ip(t, "netns", "del", lab.Netns(spec.Name, "h1"))
+	ch, err := l.Up(context.Background())
+	if err != nil || !strings.Contains(changeTexts(ch), "set service "+lab.Netns(spec.Name, "h1")+":s restart: namespace made anew") {
+		t.Fatalf("up = %q, %v", changeTexts(ch), err)
+	}
+	if procAlive(list[0].Pid) {
+		t.Fatalf("the service in the deleted namespace (pid %d) still runs", list[0].Pid)
+	}
+}
