@@ -152,6 +152,19 @@ func TestREPLCompletion(t *testing.T) {
 	p.send("()\r")
 	p.expect("{}")
 	p.expect("nssh> ")
+	// Completion follows the value's type: a field after ".", a lab's
+	// methods after "lab:".
+	p.send("ns.na\t")
+	p.expect("ns.name")
+	p.send("\r")
+	p.expect("ns.name\n")
+	p.expect("repl-comp\n")
+	p.expect("nssh> ")
+	p.line(`lab = netns.lab{name = "comp", nodes = {h = {}}}`)
+	p.send("lab:pl\t")
+	p.expect("lab:plan")
+	p.send("\x03")
+	p.expect("nssh> ")
 	// A namespace name inside a string literal, made outside the REPL.
 	if _, err := core.DefaultConfig().Add("zz-completion-target"); err != nil {
 		t.Fatal(err)

@@ -13,8 +13,11 @@ import (
 //
 // What it completes, from the text before the cursor:
 //   - inside an open string literal: namespace names (netns.get("bl<Tab>);
-//   - after "NAME:": Namespace methods (ns:ex<Tab>);
-//   - after "NAME.": the keys of the global table NAME (netns.ad<Tab>);
+//   - after "NAME:": the methods of the global NAME's value, by its type
+//     (ns:ex<Tab>, lab:u<Tab>, s:up<Tab> for a string); for a NAME the
+//     snapshot does not know (a local), the methods of any nssh object;
+//   - after "NAME.": the fields of NAME's value: a table's keys
+//     (netns.ad<Tab>), an object's fields (ns.<Tab> gives name);
 //   - otherwise global names and Lua keywords.
 type completer struct {
 	names func() ([]string, error) // namespace names, e.g. core.Config.Names
@@ -23,9 +26,14 @@ type completer struct {
 
 // vocabulary is what the completer knows about the Lua state.
 type vocabulary struct {
-	globals []string            // names in _G, plus keywords
-	fields  map[string][]string // global table name -> its string keys
-	methods []string            // Namespace methods
+	globals    []string           // names in _G, plus keywords
+	members    map[string]members // global name -> the members of its value
+	anyMethods []string           // methods of nssh objects, for "x:" with x unknown
+}
+
+// members are what "x." (fields) and "x:" (methods) offer for a value.
+type members struct {
+	fields, methods []string
 }
 
 // Do implements readline.AutoCompleter: it returns the candidates'
@@ -47,11 +55,16 @@ func (c *completer) Do(line []rune, pos int) ([][]rune, int) {
 		v = &vocabulary{}
 	}
 	expr := trailingExpr(before)
-	if i := strings.LastIndexByte(expr, ':'); i >= 0 {
-		return suffixes(v.methods, expr[i+1:])
-	}
-	if i := strings.LastIndexByte(expr, '.'); i >= 0 {
-		return suffixes(v.fields[expr[:i]], expr[i+1:])
+	if i := strings.LastIndexAny(expr, ".:"); i >= 0 {
+		m, known := v.members[expr[:i]]
+		switch {
+		case expr[i] == '.':
+			return suffixes(m.fields, expr[i+1:])
+		case known:
+			return suffixes(m.methods, expr[i+1:])
+		default: // a local, or deeper than a global: any object's methods
+			return suffixes(v.anyMethods, expr[i+1:])
+		}
 	}
 	return suffixes(v.globals, expr)
 }
