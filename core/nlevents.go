@@ -41,17 +41,12 @@ func (c Config) WatchNetlink(ctx context.Context, kind, ns string) (<-chan Event
 		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	lifecycle, err := c.Watch(ctx)
-	if err != nil {
+	if err := c.joinLifecycle(); err != nil {
 		cancel()
 		return nil, err
 	}
 	w := &nlWatcher{cfg: c, kind: kind, filter: ns, ctx: ctx, out: make(chan Event, 256), subs: map[string]*nlSub{}}
 	liveNlWatchers.add(w)
-	go func() {
-		<-ctx.Done()
-		liveNlWatchers.remove(w)
-	}()
 	names, err := c.Names()
 	if err == nil {
 		for _, name := range names {
@@ -69,11 +64,11 @@ func (c Config) WatchNetlink(ctx context.Context, kind, ns string) (<-chan Event
 	if err != nil {
 		cancel()
 		w.stopAll()
-		for range lifecycle {
-		}
+		liveNlWatchers.remove(w)
+		leaveLifecycle(c.RunDir)
 		return nil, err
 	}
-	go w.loop(lifecycle, cancel)
+	go w.finish(cancel)
 	return w.out, nil
 }
 
@@ -200,21 +195,27 @@ func (w *nlWatcher) send(ev Event) bool {
 	}
 }
 
-// loop follows namespaces appearing and leaving until ctx ends, then
-// closes every subscription and, once their readers are done, the channel.
-func (w *nlWatcher) loop(lifecycle <-chan Event, cancel context.CancelFunc) {
-	defer cancel()
-	for ev := range lifecycle { // closed when ctx ends
-		if w.filter != "" && ev.Netns != w.filter {
-			continue
-		}
-		switch ev.Kind {
-		case "add":
-			_ = w.start(ev.Netns, true) // a namespace gone again already: nothing to watch
-		case "del":
-			w.stop(ev.Netns)
-		}
+// lifecycle follows a namespace appearing or leaving the run dir (from
+// the shared lifecycle watcher, see lifecycleHub).
+func (w *nlWatcher) lifecycle(ev Event) {
+	if w.filter != "" && ev.Netns != w.filter {
+		return
 	}
+	switch ev.Kind {
+	case "add":
+		_ = w.start(ev.Netns, true) // a namespace gone again already: nothing to watch
+	case "del":
+		w.stop(ev.Netns)
+	}
+}
+
+// finish waits for ctx to end, then leaves the shared lifecycle watcher,
+// closes every subscription and, once their readers are done, the channel.
+func (w *nlWatcher) finish(cancel context.CancelFunc) {
+	defer cancel()
+	<-w.ctx.Done()
+	liveNlWatchers.remove(w)
+	leaveLifecycle(w.cfg.RunDir)
 	w.stopAll()
 	w.wg.Wait()
 	close(w.out)
