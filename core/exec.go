@@ -74,7 +74,7 @@ type launchSpec struct {
 // runs in a re-executed copy of this binary instead.
 func (ns *Namespace) launch(p *Process, argv []string, spec launchSpec) error {
 	if len(argv) == 0 {
-		return &OpError{Op: "exec", Name: ns.Name, Err: unix.EINVAL, Text: "No command specified"}
+		return newOpError("exec", ns.Name, unix.EINVAL, "No command specified")
 	}
 	fd, err := ns.openChecked()
 	if err != nil {
@@ -129,7 +129,7 @@ func (ns *Namespace) launchViaHelper(p *Process, fd int, argv []string, spec lau
 	defer nsFile.Close()
 	errR, errW, err := os.Pipe()
 	if err != nil {
-		return &OpError{Op: "exec", Name: ns.Name, Err: err}
+		return newOpError("exec", ns.Name, err, "")
 	}
 	defer errR.Close()
 	cmd := spec.command("/proc/self/exe", append([]string{execHelperArg0, ns.Name, ns.etcDir, "--"}, argv...))
@@ -138,7 +138,7 @@ func (ns *Namespace) launchViaHelper(p *Process, fd int, argv []string, spec lau
 	err = cmd.Start()
 	errW.Close()
 	if err != nil {
-		return &OpError{Op: "exec", Name: ns.Name, Err: err, Text: err.Error()}
+		return newOpError("exec", ns.Name, err, err.Error())
 	}
 	report, _ := io.ReadAll(errR)
 	if len(report) > 0 {
@@ -152,12 +152,12 @@ func (ns *Namespace) launchViaHelper(p *Process, fd int, argv []string, spec lau
 func decodeHelperFailure(name, cmd, report string) error {
 	parts := strings.SplitN(report, " ", 3)
 	if len(parts) < 3 {
-		return &OpError{Op: "exec", Name: name, Err: errors.New(report), Text: report}
+		return newOpError("exec", name, errors.New(report), report)
 	}
 	n, _ := strconv.Atoi(parts[0])
 	errno := syscall.Errno(n)
 	if parts[1] == "exec" {
 		return &ExecError{Cmd: cmd, Err: errno}
 	}
-	return &OpError{Op: "exec", Name: name, Err: errno, Text: parts[2]}
+	return newOpError("exec", name, errno, parts[2])
 }

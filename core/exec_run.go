@@ -132,7 +132,7 @@ func (ns *Namespace) start(argv []string, opts ExecOptions) (*Process, error) {
 	}
 	if err != nil {
 		cio.abort(p)
-		return nil, &OpError{Op: "exec", Name: ns.Name, Err: err}
+		return nil, newOpError("exec", ns.Name, err, "")
 	}
 	warn := func(text string) { cio.files[2].Write([]byte(text + "\n")) }
 	spec := launchSpec{files: cio.files, env: opts.Env, dir: opts.Cwd, warn: warn, viaHelper: opts.ViaHelper,

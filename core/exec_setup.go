@@ -20,7 +20,7 @@ func (c Config) switchForExec(fd int, name string) error {
 func execOpErr(name string, err error) error {
 	var se *nsexec.Error
 	if errors.As(err, &se) {
-		return &OpError{Op: "exec", Name: name, Err: se.Err, Text: se.Text}
+		return newOpError("exec", name, se.Err, se.Text)
 	}
 	return err
 }

@@ -57,8 +57,8 @@ func KillAll(nss []*Namespace, grace time.Duration) (int, error) {
 			unix.Close(fd)
 		}
 	}
-	return len(k.seen), &OpError{Op: "kill", Name: nss[0].Name,
-		Err: fmt.Errorf("processes still running after %d rounds of kills: %w", killRounds, unix.EAGAIN)}
+	return len(k.seen), newOpError("kill", nss[0].Name,
+		fmt.Errorf("processes still running after %d rounds of kills: %w", killRounds, unix.EAGAIN), "")
 }
 
 // killer is the state of one KillAll.

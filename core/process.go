@@ -106,7 +106,7 @@ func (p *Process) Signal(sig syscall.Signal) error {
 		return os.ErrProcessDone
 	}
 	if err != nil {
-		return &OpError{Op: "kill", Name: fmt.Sprint(p.pid), Err: err}
+		return newOpError("kill", fmt.Sprint(p.pid), err, "")
 	}
 	return nil
 }

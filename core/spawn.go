@@ -71,7 +71,7 @@ func (ns *Namespace) Spawn(argv []string, opts SpawnOptions) (*Process, error) {
 }
 
 func (ns *Namespace) ioError(err error) error {
-	return &OpError{Op: "spawn", Name: ns.Name, Err: err}
+	return newOpError("spawn", ns.Name, err, "")
 }
 
 // childIO gathers the three files a child gets and what the parent keeps.
