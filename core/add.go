@@ -53,12 +53,14 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 			if h, err = runSetup(c, name, setup); err != nil {
 				return err
 			}
+			markQuietBirth(nsKey{id.dev, id.ino}) // before anyone can see it
 		}
 		return unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
 	})
 	if err != nil {
 		if h != nil {
 			h.Close()
+			forgetQuietBirth(nsKey{id.dev, id.ino})
 		}
 		c.removePlaceholder(path, ino)
 		var se setupError

@@ -90,6 +90,9 @@ func (c Config) DeleteAll() (int, error) {
 }
 
 // forgetNamespace drops what this process holds for a namespace whose
-// name was just deleted (its cached netlink handle), by the identity the
-// name had.
-func forgetNamespace(dev, ino uint64) { dropHandle(nsKey{dev, ino}) }
+// name was just deleted (its cached netlink handle, its quiet-birth mark),
+// by the identity the name had.
+func forgetNamespace(dev, ino uint64) {
+	dropHandle(nsKey{dev, ino})
+	forgetQuietBirth(nsKey{dev, ino})
+}

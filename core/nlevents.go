@@ -110,6 +110,34 @@ func (s *nlWatcherSet) remove(w *nlWatcher) {
 	delete(s.set, w)
 }
 
+// quietBirths are the namespaces AddWith made with a setup step: what they
+// had when they became visible is their starting state, not news, however
+// a watcher learns of them (AddWith's own subscribeNew, or the add event
+// of the run dir, which may come first).
+var quietBirths = struct {
+	sync.Mutex
+	m map[nsKey]bool
+}{m: map[nsKey]bool{}}
+
+func markQuietBirth(k nsKey) {
+	quietBirths.Lock()
+	quietBirths.m[k] = true
+	quietBirths.Unlock()
+}
+
+// forgetQuietBirth drops the mark of a namespace whose name was deleted.
+func forgetQuietBirth(k nsKey) {
+	quietBirths.Lock()
+	delete(quietBirths.m, k)
+	quietBirths.Unlock()
+}
+
+func quietBirth(k nsKey) bool {
+	quietBirths.Lock()
+	defer quietBirths.Unlock()
+	return quietBirths.m[k]
+}
+
 // subscribeNew subscribes the watchers of runDir that cover name to the
 // namespace just mounted there (called by Add and Attach); fresh reports
 // the objects it has as new.
@@ -148,7 +176,7 @@ func (w *nlWatcher) start(name string, fresh bool) error {
 		}
 		w.stop(name)
 	}
-	s, err := subscribe(w.kind, ns, w.send, fresh)
+	s, err := subscribe(w.kind, ns, w.send, fresh && !quietBirth(ns.key()))
 	if err != nil {
 		return err
 	}
