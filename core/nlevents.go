@@ -233,6 +233,17 @@ func (w *nlWatcher) lifecycle(ev Event) {
 	case "add":
 		_ = w.start(ev.Netns, true) // a namespace gone again already: nothing to watch
 	case "del":
+		// The shared watcher may report a del late, after Add already
+		// subscribed a new namespace of that name: keep a subscription
+		// whose namespace still has the name.
+		w.mu.Lock()
+		s := w.subs[ev.Netns]
+		w.mu.Unlock()
+		if s != nil {
+			if cur, err := w.cfg.Open(ev.Netns); err == nil && cur.Same(s.ns) {
+				return
+			}
+		}
 		w.stop(ev.Netns)
 	}
 }

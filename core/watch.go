@@ -325,8 +325,10 @@ func (w *watcher) appeared(name string) {
 }
 
 func (w *watcher) vanished(name string) {
-	_, wasAnnounced := w.takeMounted(name)
 	if p, ok := w.pending[name]; ok {
+		// One announcement per create/delete pair: taken here for an
+		// entry never reported, at the report for the others.
+		_, wasAnnounced := w.takeMounted(name)
 		delete(w.pending, name)
 		if p.ready || wasAnnounced { // it was a namespace, if only briefly
 			w.emit("add", name)
