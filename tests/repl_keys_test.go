@@ -61,6 +61,8 @@ func TestREPLZeroColumns(t *testing.T) {
 		p.send("x" + key)
 		p.alive("0 columns, x then " + strings.ReplaceAll(key, "\x1b", "ESC"))
 	}
+	p.send(";\x01") // the fuzzed input of issue 12 that hung
+	p.alive("0 columns, ; then Ctrl-A")
 }
 
 // ctrlZAsShellJob runs bin (an nssh REPL) as a job of a shell with job
