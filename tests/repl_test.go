@@ -45,13 +45,15 @@ func (p *ptySession) line(s string) string {
 
 // lineEvent is line for a line that adds or deletes a namespace: the REPL
 // prints a notice for it at some point after the change, before or after
-// the prompt. It waits for both and returns the output before the notice.
+// the prompt. It waits for both and returns the line's output (what came
+// before the notice and before the prompt).
 func (p *ptySession) lineEvent(s, notice string) string {
 	p.t.Helper()
 	p.send(s + "\r")
 	p.expect(s + "\n")
 	out := p.expect(notice)
 	p.expect("nssh> ")
+	out, _, _ = strings.Cut(out, "nssh> ")
 	return out
 }
 

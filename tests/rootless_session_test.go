@@ -24,7 +24,7 @@ func TestRootlessREPL(t *testing.T) {
 	before := p.initial
 	p.expect(sandboxNotice)
 	p.expect("nssh> ")
-	if out := p.line(fmt.Sprintf(`ns = netns.add(%q)`, name)); strings.TrimSpace(out) != "" {
+	if out := p.lineEvent(fmt.Sprintf(`ns = netns.add(%q)`, name), "[event] add "+name); strings.TrimSpace(out) != "" {
 		t.Errorf("add printed %q", out)
 	}
 	if out := p.line(`print(ns:exec({"ip", "netns", "list"}).stdout)`); !strings.Contains(out, name) {

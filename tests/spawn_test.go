@@ -227,7 +227,7 @@ print(n, d.pid)
 func TestSpawnREPLExitNotice(t *testing.T) {
 	cleanNamespaces(t)
 	p, _ := startREPL(t)
-	p.line(`ns = netns.add("rx")`)
+	p.lineEvent(`ns = netns.add("rx")`, "[event] add rx")
 	p.line(`pr = ns:spawn({"sh", "-c", "read x; exit 5"}, {stdin = "pipe", name = "job"})`)
 	p.line(`pr:write("go\n")`)
 	p.expect("(job) in rx: code 5")
