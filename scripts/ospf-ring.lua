@@ -75,8 +75,9 @@ for _, s in ipairs(lab:services()) do pids[#pids + 1] = s.pid end
 print(#pids, "birds running")
 lab:down()
 local left = 0
-for _, pid in ipairs(pids) do
-  if io.open("/proc/" .. pid .. "/stat") then left = left + 1 end
+for _, pid in ipairs(pids) do -- gone, or a zombie its parent has yet to reap
+  local f = io.open("/proc/" .. pid .. "/stat")
+  if f and not f:read("*a"):match("^%d+ %b() [ZX]") then left = left + 1 end
 end
 print("after down:", left, "processes,", io.open(dir) == nil and "no node dir" or "node dir left", #netns.list(), "namespaces")
 -- Output:
