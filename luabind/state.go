@@ -17,7 +17,8 @@ const (
 // above, so the REPL, the runner and the tests behave the same. The caller
 // still opens the netns module with New(...).Open(L) and closes L.
 // pcall is replaced by one that keeps closures' upvalues intact after an
-// error (see pcall.go).
+// error (see pcall.go); string.rep and nested coroutines are bounded (see
+// limits.go).
 func NewState() *lua.LState {
 	L := lua.NewState(lua.Options{
 		CallStackSize:       CallStackSize,
@@ -26,5 +27,6 @@ func NewState() *lua.LState {
 		MinimizeStackMemory: true,
 	})
 	openSafePCall(L)
+	openLimits(L)
 	return L
 }
