@@ -20,7 +20,13 @@ func inotifyFds(t *testing.T) int {
 	}
 	n := 0
 	for _, e := range ents {
-		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l == "anon_inode:inotify" {
+		l, err := os.Readlink("/proc/self/fd/" + e.Name())
+		if os.IsPermission(err) {
+			// A test binary started through su is not dumpable: its fd
+			// links are root's to read.
+			t.Skipf("cannot read /proc/self/fd links as this user: %v", err)
+		}
+		if l == "anon_inode:inotify" {
 			n++
 		}
 	}
@@ -45,8 +51,10 @@ func TestNetlinkWatchersShareOneInotify(t *testing.T) {
 		}
 		chans = append(chans, ch)
 	}
-	if got := inotifyFds(t) - before; got != 1 {
-		t.Errorf("200 watchers hold %d inotify instances, want 1", got)
+	// An earlier test's watcher may still hold the shared instance: then
+	// the 200 add none.
+	if got := inotifyFds(t) - before; got > 1 {
+		t.Errorf("200 watchers hold %d more inotify instances, want at most 1", got)
 	}
 	// The last watcher still follows its namespace from its creation on.
 	name := fmt.Sprintf("%s-%d", base, 199)
