@@ -19,15 +19,15 @@ func (*InterruptError) Error() string {
 }
 
 type Operation struct {
-	m       sync.Mutex
+	m sync.Mutex
 	// ioloopLocked is true while ioloop holds m (nssh patch).
 	ioloopLocked bool
-	cfg     *Config
-	t       *Terminal
-	buf     *RuneBuffer
-	outchan chan []rune
-	errchan chan error
-	w       io.Writer
+	cfg          *Config
+	t            *Terminal
+	buf          *RuneBuffer
+	outchan      chan []rune
+	errchan      chan error
+	w            io.Writer
 
 	history *opHistory
 	*opSearch
