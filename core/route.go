@@ -92,19 +92,7 @@ func parseDst(dst string, gw net.IP) (*net.IPNet, error) {
 //
 // Equivalent to: `ip -n NS route add DST [via VIA] [dev DEV] [metric M] [table T]`
 func (ns *Namespace) RouteAdd(r Route) error {
-	h, release, err := ns.Handle()
-	if err != nil {
-		return err
-	}
-	defer release()
-	nr, err := ns.toNetlinkRoute(h, r)
-	if err != nil {
-		return wireErr("route add", ns, err, err.Error())
-	}
-	if err := h.RouteAdd(nr); err != nil {
-		return wireErr("route add", ns, fmt.Errorf("add route to %s: %w", r.Dst, err), "")
-	}
-	return nil
+	return ns.routeWrite("add", r, (*netlink.Handle).RouteAdd)
 }
 
 // RouteReplace adds a route, or replaces the one to the same destination
@@ -112,6 +100,12 @@ func (ns *Namespace) RouteAdd(r Route) error {
 //
 // Equivalent to: `ip -n NS route replace DST [via VIA] [dev DEV] [metric M] [table T]`
 func (ns *Namespace) RouteReplace(r Route) error {
+	return ns.routeWrite("replace", r, (*netlink.Handle).RouteReplace)
+}
+
+// routeWrite converts r and hands it to write (RouteAdd or RouteReplace),
+// reporting failures as "route VERB".
+func (ns *Namespace) routeWrite(verb string, r Route, write func(*netlink.Handle, *netlink.Route) error) error {
 	h, release, err := ns.Handle()
 	if err != nil {
 		return err
@@ -119,10 +113,10 @@ func (ns *Namespace) RouteReplace(r Route) error {
 	defer release()
 	nr, err := ns.toNetlinkRoute(h, r)
 	if err != nil {
-		return wireErr("route replace", ns, err, err.Error())
+		return wireErr("route "+verb, ns, err, err.Error())
 	}
-	if err := h.RouteReplace(nr); err != nil {
-		return wireErr("route replace", ns, fmt.Errorf("replace route to %s: %w", r.Dst, err), "")
+	if err := write(h, nr); err != nil {
+		return wireErr("route "+verb, ns, fmt.Errorf("%s route to %s: %w", verb, r.Dst, err), "")
 	}
 	return nil
 }
