@@ -30,6 +30,13 @@ type Binding struct {
 
 	start time.Time // when the binding (the script) started: events' time is relative to it
 
+	// lastEventAt is the time of the last event handed to Lua (owner
+	// goroutine only): watchers of different namespaces stamp their events
+	// on their own goroutines, so the queue order and the stamps can
+	// disagree by microseconds; eventTable keeps the times Lua sees in
+	// delivery order non-decreasing.
+	lastEventAt time.Time
+
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 

@@ -28,7 +28,8 @@ func noticeLine(ev core.Event) string {
 
 // eventTable converts an event: {event="add", name=} for add/del,
 // {event=, action=, ns=, ...attrs} for link/addr/route; every event has
-// time, in seconds since the binding (the script) started.
+// time, in seconds since the binding (the script) started, never earlier
+// than the event delivered before it.
 func eventTable(L *lua.LState, ev core.Event) *lua.LTable {
 	t := L.CreateTable(0, 4+len(ev.Attrs))
 	for k, v := range ev.Attrs {
@@ -40,6 +41,10 @@ func eventTable(L *lua.LState, ev core.Event) *lua.LTable {
 		if at.IsZero() {
 			at = time.Now()
 		}
+		if at.Before(b.lastEventAt) {
+			at = b.lastEventAt
+		}
+		b.lastEventAt = at
 		t.RawSetString("time", lua.LNumber(at.Sub(b.start).Seconds()))
 	}
 	if ev.Kind == "add" || ev.Kind == "del" {

@@ -250,3 +250,20 @@ func TestSetOutput(t *testing.T) {
 		t.Errorf("output not redirected: out=%q err=%q", out2.String(), err2.String())
 	}
 }
+
+// Two watchers stamp their events on their own goroutines, so the queue can
+// hold a later stamp before an earlier one; Lua still sees times go forward.
+func TestEventTimesGoForwardInDeliveryOrder(t *testing.T) {
+	L, b, _, _ := newTestBinding(t)
+	f := newFakeSource(b)
+	doString(t, L, `evs = {}
+		local function rec(ev) evs[#evs+1] = ev end
+		netns.on("link", rec, {ns="a"}); netns.on("link", rec, {ns="b"})`)
+	now := time.Now()
+	f.send(b, "link:a", core.Event{Kind: "link", Netns: "a", Action: "new", Time: now.Add(time.Second)})
+	f.send(b, "link:b", core.Event{Kind: "link", Netns: "b", Action: "new", Time: now})
+	b.Dispatch(L, nil)
+	doString(t, L, `local e1, e2 = evs[1], evs[2]
+		assert(e1.ns == "a" and e2.ns == "b", "delivery order")
+		assert(e2.time >= e1.time, "event times go back: " .. e1.time .. " then " .. e2.time)`)
+}
