@@ -1,151 +1,144 @@
 #!/usr/bin/env nssh
---//timeout 60
--- nssh demo: the tour of `ip netns` from the article nssh grew out of,
--- done the nssh way. Run it as root, or as a normal user (nssh then runs
--- it in a private sandbox that vanishes when it exits):
+--//needs python3 curl
+--//timeout 90
+-- nssh demo: a small test lab as code, the way a network engineer uses
+-- Mininet, in one script. Run it as root, or as a normal user (nssh then
+-- runs it in a private sandbox that vanishes when it exits):
 --
 --   nssh scripts/demo.lua
 --
--- It makes namespaces named demo-net1..3 and removes everything it made
--- at the end, also when a step fails. Nothing it prints depends on the
--- machine (no pids, no inode numbers), so it doubles as a test.
+--   h1 ─┐
+--       sw (bridge) ── r1 ── web (python3 http.server, a node file)
+--   h2 ─┘  10.0.1.0/24      10.0.2.0/24
+--
+-- The lab is temp: whatever happens (an error, Ctrl-C, SIGTERM) its
+-- namespaces, links and processes are gone when the script ends. Nothing
+-- it prints depends on the machine (no pids, no times), so it is a test.
 
-local run_dir = os.getenv("NSSH_RUN_DIR") or "/run/netns"
-local made = {}     -- names this demo created, for the cleanup
-local sleepers = {} -- pids of background processes it started
+local lab = netns.lab{
+  name = "demo",                        -- namespaces demo-h1, demo-h2, demo-r1, demo-sw, demo-web
+  temp = true,
+  nodes = {
+    h1 = {}, h2 = {},
+    sw = { bridge = "br0" },            -- a switch: its link ends become bridge ports
+    r1 = { sysctl = { ["net.ipv4.ip_forward"] = 1 } },
+    web = {
+      files = { ["hello.txt"] = "hello from web\n" }, -- in the node's directory lab:path("web")
+      services = { http = { cmd = { "python3", "-u", "-m", "http.server", "8000", "--bind", "10.0.2.10" },
+                            ready = "Serving HTTP" } },
+    },
+  },
+  links = {
+    { "sw:p1", "h1:eth0", addrs = { false, "10.0.1.11/24" } },
+    { "sw:p2", "h2:eth0", addrs = { false, "10.0.1.12/24" } },
+    { "sw:p3", "r1:eth1", addrs = { false, "10.0.1.1/24" } },
+    { "r1:eth2", "web:eth0", addrs = { "10.0.2.1/24", "10.0.2.10/24" } },
+  },
+  routes = {
+    h1 = { { dst = "default", via = "10.0.1.1" } },
+    h2 = { { dst = "default", via = "10.0.1.1" } },
+    web = { { dst = "default", via = "10.0.2.1" } },
+  },
+}
 
 local function step(title)
   print()
   print("== " .. title)
 end
 
-local function add(name)
-  local ns = netns.add(name)
-  made[#made + 1] = name
-  return ns
+step("lab:up() builds what is missing and says what it did")
+local count, order = {}, {}
+for _, c in ipairs(lab:up()) do
+  local k = c.op .. " " .. c.kind
+  if not count[k] then order[#order + 1] = k end
+  count[k] = (count[k] or 0) + 1
 end
+for _, k in ipairs(order) do print(k, count[k]) end
+print("a second up() changes:", #lab:up())
+local names = {}
+for _, e in ipairs(netns.list()) do names[#names + 1] = e.name end
+table.sort(names)
+print("namespaces (ip netns list sees them too):", table.concat(names, " "))
 
--- inode prints the inode number of path as seen from inside ns.
-local function inode(ns, path)
-  return ns:exec({ "stat", "-L", "-c", "%i", path }, { check = true }).stdout
-end
+step("lab:check() pings every pair in parallel")
+print(lab:check{ nodes = { "h1", "h2", "r1", "web" } })
 
--- sleeper starts a process that stays inside ns and returns its pid.
-local function sleeper(ns)
-  local r = ns:exec("sleep 60 </dev/null >/dev/null 2>&1 & echo $!", { check = true })
-  local pid = tonumber(r.stdout)
-  sleepers[#sleepers + 1] = pid
-  return pid
-end
+step("software in the nodes: the web service, reached from h1 through r1")
+for _, s in ipairs(lab:services()) do print(s.node, s.name, s.state) end
+print("curl from h1:", (lab:exec("h1", "curl -s http://10.0.2.10:8000/hello.txt").stdout:gsub("\n$", "")))
 
-local function sorted(t)
-  table.sort(t)
-  return t
-end
+step("a process with a handle: spawn, expect, wait")
+local p = netns.get("demo-h2"):spawn({ "curl", "-s", "-o", "/dev/null", "-w", "status %{http_code}\\n",
+                                       "http://10.0.2.10:8000/hello.txt" })
+print(p:expect("status %d+", 10))
+print("exit:", p:wait().code)
 
-local function demo()
-  step("ip netns add: create named network namespaces")
-  local net1, net2 = add("demo-net1"), add("demo-net2")
-  local names = {}
-  for _, e in ipairs(netns.list()) do
-    if e.name:match("^demo%-net") then names[#names + 1] = e.name end
+step("events: a link goes down behind the lab's back")
+local h = netns.on("link", function(ev)
+  if ev.name == "eth2" and ev.up == false then
+    print("event:", ev.event, ev.action, ev.ns, ev.name, "down")
+    netns.stop()
   end
-  print("netns.list():", table.concat(sorted(names), " "))
+end, { ns = "demo-r1" })
+netns.get("demo-r1"):link_set("eth2", { up = false })
+print("seen:", netns.wait(10))
+netns.off(h)
+print(lab:check{ nodes = { "h1", "web" }, timeout = 1 })
+for _, c in ipairs(lab:plan()) do print("plan:", c.op, c.kind, c.name, c.value) end
+lab:up()
+print(lab:check{ nodes = { "h1", "web" } })
 
-  step("a named namespace is a namespace file bind-mounted in " .. run_dir)
-  -- ip netns add = touch RUN_DIR/NAME; unshare --net; mount --bind
-  -- /proc/self/ns/net RUN_DIR/NAME. So the file and the ns/net link of
-  -- any process inside are the same inode.
-  local pid = sleeper(net1)
-  local file_inode = inode(net1, run_dir .. "/demo-net1")
-  print("inode of " .. run_dir .. "/demo-net1 == inode of /proc/PID/ns/net of a process inside:",
-    file_inode == inode(net1, "/proc/" .. pid .. "/ns/net"))
-  print("and differs from demo-net2's:", file_inode ~= inode(net1, run_dir .. "/demo-net2"))
-  print("Namespace values compare by that identity:", net1 == netns.get("demo-net1"), net1 == net2)
-
-  step("ip netns exec: run a command inside one namespace")
-  local r = net1:exec({ "ls", "/sys/class/net" })
-  print("demo-net1 has:", (r.stdout:gsub("\n", " ")))
-  r = net1:exec("echo $((6 * 7))")
-  print("sh -c in demo-net1:", r.code, (r.stdout:gsub("\n", "")))
-
-  step("ip -all netns exec: run it in every namespace at once")
-  local lines = {}
-  for name, res in pairs(netns.exec_all("ls /sys/class/net | wc -l", { match = "^demo%-net" })) do
-    lines[#lines + 1] = name .. ": " .. res.stdout:gsub("\n", "") .. " interface(s)"
-  end
-  print(table.concat(sorted(lines), "\n"))
-
-  step("ip netns identify / ip netns pids")
-  print("identify(PID):", table.concat(netns.identify(pid), " "))
-  local found = false
-  for _, p in ipairs(net1:pids()) do found = found or p == pid end
-  print("PID in demo-net1:pids():", found, "  in demo-net2:pids():", #net2:pids())
-
-  step("ip netns monitor: watch namespaces come and go")
-  local function show(ev)
-    if ev.name == "demo-net3" then
-      print("event:", ev.event, ev.name)
-      netns.stop()
-    end
-  end
-  local on_add, on_del = netns.on("add", show), netns.on("del", show)
-  add("demo-net3")
-  print("seen:", netns.wait(10))
-  netns.del("demo-net3")
-  print("seen:", netns.wait(10))
-  netns.off(on_add)
-  netns.off(on_del)
-end
-
--- cleanup stops the background processes and deletes what demo() made.
-local function cleanup()
-  for _, pid in ipairs(sleepers) do
-    os.execute("kill " .. pid .. " 2>/dev/null")
-  end
-  for _, name in ipairs(made) do
-    if netns.get(name) then netns.del(name) end
-  end
-end
-
--- Run the demo; on failure keep the message and where it happened, clean
--- up, then fail with it.
-local ok, err = xpcall(demo, function(e) return debug.traceback(tostring(e), 2) end)
-step("ip netns del: remove everything the demo made")
-cleanup()
+step("lab:down() removes exactly what the lab owns")
+local removed = {}
+for _, c in ipairs(lab:down()) do removed[c.kind] = (removed[c.kind] or 0) + 1 end
+print("stopped services:", removed.service, " deleted namespaces:", removed.netns)
 local left = 0
 for _, e in ipairs(netns.list()) do
-  if e.name:match("^demo%-net") then left = left + 1 end
+  if e.name:match("^demo%-") then left = left + 1 end
 end
 print("demo namespaces left:", left)
-if not ok then error(err, 0) end
 -- Output:
 --
--- == ip netns add: create named network namespaces
--- netns.list():	demo-net1 demo-net2
+-- == lab:up() builds what is missing and says what it did
+-- add netns	5
+-- set sysctl	1
+-- add link	5
+-- add file	1
+-- add addr	5
+-- add route	3
+-- add service	1
+-- a second up() changes:	0
+-- namespaces (ip netns list sees them too):	demo-h1 demo-h2 demo-r1 demo-sw demo-web
 --
--- == a named namespace is a namespace file bind-mounted in /run/netns
--- inode of /run/netns/demo-net1 == inode of /proc/PID/ns/net of a process inside:	true
--- and differs from demo-net2's:	true
--- Namespace values compare by that identity:	true	false
+-- == lab:check() pings every pair in parallel
+--      h1  h2  r1 web
+-- h1       ok  ok  ok
+-- h2   ok      ok  ok
+-- r1   ok  ok      ok
+-- web  ok  ok  ok
+-- 12/12 reachable
 --
--- == ip netns exec: run a command inside one namespace
--- demo-net1 has:	lo 
--- sh -c in demo-net1:	0	42
+-- == software in the nodes: the web service, reached from h1 through r1
+-- web	http	running
+-- curl from h1:	hello from web
 --
--- == ip -all netns exec: run it in every namespace at once
--- demo-net1: 1 interface(s)
--- demo-net2: 1 interface(s)
+-- == a process with a handle: spawn, expect, wait
+-- status 200
+-- exit:	0
 --
--- == ip netns identify / ip netns pids
--- identify(PID):	demo-net1
--- PID in demo-net1:pids():	true	  in demo-net2:pids():	0
---
--- == ip netns monitor: watch namespaces come and go
--- event:	add	demo-net3
+-- == events: a link goes down behind the lab's back
+-- event:	link	new	demo-r1	eth2	down
 -- seen:	true
--- event:	del	demo-net3
--- seen:	true
+--      h1 web
+-- h1       --
+-- web  --
+-- 0/2 reachable
+-- plan:	set	link	demo-r1:eth2	up
+--      h1 web
+-- h1       ok
+-- web  ok
+-- 2/2 reachable
 --
--- == ip netns del: remove everything the demo made
+-- == lab:down() removes exactly what the lab owns
+-- stopped services:	1	 deleted namespaces:	5
 -- demo namespaces left:	0
