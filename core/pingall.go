@@ -85,7 +85,7 @@ func (c Config) PingHosts() ([]*Namespace, error) {
 // neighBudget); between batches, and at the end, the entries the pings
 // created are removed again. A mesh that fits in one batch leaves the
 // neighbour tables as the pings made them. Before the first ping it waits
-// for fresh bridge ports to forward (WaitLinksSettled).
+// for links just brought up to forward (WaitLinksSettled).
 //
 // Equivalent to: Mininet's `pingall`
 func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMatrix, error) {
@@ -96,8 +96,8 @@ func PingAll(ctx context.Context, nss []*Namespace, opts PingAllOptions) (PingMa
 	if err != nil {
 		return nil, err
 	}
-	// Right after wiring, a bridge port the kernel is still bringing up
-	// drops packets: let it settle, so that a pingall just after setup
+	// Right after wiring, a link the kernel is still bringing up drops
+	// packets: let it settle, so that a pingall just after setup
 	// measures the setup, not the kernel's work queue.
 	for _, ns := range nss {
 		h, release, err := ns.Handle()

@@ -131,14 +131,19 @@ func withoutLocal(pending []LinkAddr, local []netlink.Route) []LinkAddr {
 	return out
 }
 
-// WaitLinksSettled waits until every bridge port in h's namespace whose
-// carrier is on also has its operational state up. The kernel sets the
-// carrier synchronously but the operational state later, from a work
-// queue (linkwatch, which may batch it for up to a second), and a bridge
-// forwards through a port only from then on: a packet sent through a
-// fresh port in between is dropped. Other links are not waited for: their
-// late operational state does not stop traffic; nor is a port that loses
-// its carrier meanwhile. It gives up silently after settleGuard.
+// WaitLinksSettled waits until every link in h's namespace that is up
+// with its carrier on also has its operational state up. The kernel sets
+// the carrier synchronously but finishes the rest later, from a work
+// queue (linkwatch, which batches events for up to a second after a
+// recent one): until then a bridge does not forward through the port, and
+// a link whose carrier came back after a down/up (a veth whose peer was
+// set down and up again) still transmits through the no-op qdisc of a
+// deactivated link, which drops everything, ARP requests included (seen
+// as a lab whose check right after up() lost a repaired path: the first
+// ARP request was dropped, the next one came a second later). A link
+// that loses its carrier meanwhile is not waited for, nor one whose state
+// is none the kernel moves to up (dormant, testing, unknown). It gives up
+// silently after settleGuard.
 func WaitLinksSettled(h *netlink.Handle) error {
 	return pollUntil(settleGuard, func() (bool, error) {
 		links, err := h.LinkList()
@@ -148,23 +153,17 @@ func WaitLinksSettled(h *netlink.Handle) error {
 			}
 			return false, err
 		}
-		return !unsettledPort(links), nil
+		return !unsettledLink(links), nil
 	})
 }
 
-// unsettledPort reports whether a bridge port in links has its carrier on
-// but its operational state not yet up.
-func unsettledPort(links []netlink.Link) bool {
-	bridges := map[int]bool{}
-	for _, l := range links {
-		if l.Type() == "bridge" {
-			bridges[l.Attrs().Index] = true
-		}
-	}
+// unsettledLink reports whether a link in links is up with its carrier on
+// but its operational state is still down or lower-layer-down.
+func unsettledLink(links []netlink.Link) bool {
 	for _, l := range links {
 		a := l.Attrs()
 		carrier := a.Flags&net.FlagUp != 0 && a.RawFlags&unix.IFF_LOWER_UP != 0
-		if carrier && bridges[a.MasterIndex] && a.OperState != netlink.OperUp && a.OperState != netlink.OperUnknown {
+		if carrier && (a.OperState == netlink.OperDown || a.OperState == netlink.OperLowerLayerDown) {
 			return true
 		}
 	}

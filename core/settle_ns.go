@@ -12,8 +12,8 @@ func (ns *Namespace) WaitAddrsUsable(addrs []LinkAddr) error {
 	return WaitAddrsUsable(h, addrs)
 }
 
-// WaitLinksSettled waits until the bridge ports of ns forward (see the
-// function WaitLinksSettled).
+// WaitLinksSettled waits until the links of ns that are up with a carrier
+// forward (see the function WaitLinksSettled).
 func (ns *Namespace) WaitLinksSettled() error {
 	h, release, err := ns.Handle()
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // look, so the integration tests rarely see the window; these tests pin
 // down the decisions themselves.
 
-func TestUnsettledPort(t *testing.T) {
+func TestUnsettledLink(t *testing.T) {
 	br := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Index: 2, Name: "br0"}}
 	bond := &netlink.Bond{LinkAttrs: netlink.LinkAttrs{Index: 4, Name: "bond0"}}
 	port := func(master int, flags net.Flags, raw uint32, oper netlink.LinkOperState) netlink.Link {
@@ -28,16 +28,17 @@ func TestUnsettledPort(t *testing.T) {
 		want bool
 	}{
 		{"bridge port with carrier, still down", port(2, up, carrier, netlink.OperDown), true},
+		{"veth with carrier back, still down", port(0, up, carrier, netlink.OperDown), true},
 		{"bridge port with carrier, lower layer down", port(2, up, carrier, netlink.OperLowerLayerDown), true},
 		{"bridge port up", port(2, up, carrier, netlink.OperUp), false},
 		{"bridge port without operstate support", port(2, up, carrier, netlink.OperUnknown), false},
 		{"bridge port without carrier", port(2, up, unix.IFF_UP, netlink.OperDown), false},
 		{"bridge port set down", port(2, 0, 0, netlink.OperDown), false},
-		{"bond port", port(4, up, carrier, netlink.OperDown), false},
-		{"no master", port(0, up, carrier, netlink.OperDown), false},
+		{"bond port", port(4, up, carrier, netlink.OperDown), true},
+		{"dormant", port(0, up, carrier, netlink.OperDormant), false},
 	} {
-		if got := unsettledPort([]netlink.Link{br, bond, tc.l}); got != tc.want {
-			t.Errorf("%s: unsettledPort = %v, want %v", tc.name, got, tc.want)
+		if got := unsettledLink([]netlink.Link{br, bond, tc.l}); got != tc.want {
+			t.Errorf("%s: unsettledLink = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -350,3 +350,30 @@ func TestIPv6LabAnswersRightAfterUp(t *testing.T) {
 		}
 	}
 }
+
+// A link set down and up again has its carrier back at once but forwards
+// only once the kernel's link work queue has run (up to a second later,
+// since it batches events after a recent one): up() repairs the link and
+// returns only when every link that has a carrier is operationally up.
+func TestUpReturnsRepairedLinksForwarding(t *testing.T) {
+	spec := demo(t)
+	l := newLab(t, spec)
+	if _, err := l.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r1 := spec.Name + "-r1"
+	for round := 0; round < 3; round++ {
+		ip(t, "-n", r1, "link", "set", "eth1", "down")
+		if _, err := l.Up(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		for _, node := range []string{"h1", "r1"} {
+			out := ip(t, "-n", lab.Netns(spec.Name, node), "-o", "link")
+			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+				if strings.Contains(line, ",UP,LOWER_UP") && !strings.Contains(line, "state UP") && !strings.Contains(line, "state UNKNOWN") {
+					t.Errorf("round %d: up() returned before a link forwards: %s", round, line)
+				}
+			}
+		}
+	}
+}

@@ -116,9 +116,10 @@ func (r *run) reconcile() error {
 }
 
 // settle makes up() return a lab that answers at once. The kernel
-// finishes two things asynchronously: a bridge forwards through a new
-// port only once the port's operational state is up, and an IPv6 address
-// receives only once its local route is in.
+// finishes two things asynchronously: a link forwards (a bridge through
+// a new port, a veth whose carrier came back) only once its operational
+// state is up, and an IPv6 address receives only once its local route is
+// in.
 func (r *run) settle() error {
 	if !r.apply {
 		return nil
