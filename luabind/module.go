@@ -124,3 +124,10 @@ func bindingConfig(L *lua.LState) core.Config {
 	}
 	return core.DefaultConfig()
 }
+
+// ObjectTypeNames are the registry names of the metatables of the objects
+// the module hands to Lua (namespaces, labs, spawned processes): their
+// __index functions are Go and cheap, so a REPL completer may call them.
+func ObjectTypeNames() []string {
+	return []string{namespaceTypeName, labTypeName, processTypeName}
+}

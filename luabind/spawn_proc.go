@@ -52,8 +52,8 @@ func openProcessType(L *lua.LState) {
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		pr := toProc(L.Get(1))
 		key, _ := L.Get(2).(lua.LString)
-		if pr == nil {
-			L.Push(lua.LNil)
+		if pr == nil { // not a process: only the methods (the REPL's completer asks so)
+			L.Push(methods.RawGet(L.Get(2)))
 			return 1
 		}
 		switch key {

@@ -106,7 +106,7 @@ func TestSnapshotVocabulary(t *testing.T) {
 	if !slices.Contains(v.members["s"].methods, "upper") {
 		t.Errorf("string methods: %q", v.members["s"].methods)
 	}
-	for _, want := range []string{"exec", "pids", "up", "down"} {
+	for _, want := range []string{"exec", "pids", "up", "down", "expect", "kill", "alive"} { // namespace, lab, proc
 		if !slices.Contains(v.anyMethods, want) {
 			t.Errorf("anyMethods lacks %s: %q", want, v.anyMethods)
 		}

@@ -12,7 +12,7 @@ import (
 // objectTypes are the registry names of luabind's object metatables, whose
 // __index functions the completer may call (they are Go and cheap). A
 // user's __index function is never called: it could run forever.
-var objectTypes = []string{"netns.Namespace", "netns.Lab"}
+var objectTypes = luabind.ObjectTypeNames()
 
 // helpMember finds the NAME of "x:NAME" and "x.NAME" entries of the
 // reference index (ns:exec, lab:up, ns.name).
