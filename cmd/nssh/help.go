@@ -13,8 +13,11 @@ Usage:
                                           run a Lua chunk
   nssh [GLOBAL OPTIONS] [IP OPTIONS] netns SUBCOMMAND ...
                                           ip-netns-compatible mode (see below)
-  nssh lab list                           labs made by scripts: name, state,
-                                          owner pid, node count
+  nssh lab list                           labs made by scripts, in the columns
+                                          NAME STATE OWNER NODES TEMP
+                                          OWNER_ALIVE: name, up or partial,
+                                          owner pid, node count, temp lab and
+                                          owner still running (yes or no)
   nssh lab down NAME                      remove everything lab NAME owns
   nssh gc                                 remove crashed labs and temp labs
                                           whose owner process is gone, and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 
@@ -17,7 +18,10 @@ const labUsage = `Usage: nssh lab list
        nssh lab down NAME
        nssh gc
 
-  lab list       labs made by scripts (netns.lab): name, state, owner pid, node count
+  lab list       labs made by scripts (netns.lab), one per line, in the columns
+                 NAME STATE OWNER NODES TEMP OWNER_ALIVE: the name, up or
+                 partial, the owner pid, the node count, whether it is a temp
+                 lab and whether its owner still runs (yes or no)
   lab down NAME  remove every namespace (and its links) that lab NAME owns
   gc             remove labs whose up() never completed and temp labs whose
                  owning process is gone, and placeholders (empty mode-0000
@@ -55,6 +59,10 @@ func labBadUsage(stderr io.Writer, msg string) int {
 	return 2
 }
 
+// labListColumns is the header of `nssh lab list`; the help texts name
+// each column (a test checks they keep doing so).
+var labListColumns = []string{"NAME", "STATE", "OWNER", "NODES", "TEMP", "OWNER_ALIVE"}
+
 // labList prints one line per lab with a state file: name, state, owner
 // pid and node count (the columns of the README's "Labs as code"), then whether it is a
 // temp lab and whether its owner still runs. Every value is one word, so
@@ -63,7 +71,7 @@ func labList(g globals, stdout, stderr io.Writer) int {
 	infos, errs := lab.List(g.cfg)
 	if len(infos) > 0 {
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tSTATE\tOWNER\tNODES\tTEMP\tOWNER_ALIVE")
+		fmt.Fprintln(tw, strings.Join(labListColumns, "\t"))
 		for _, in := range infos {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", in.Name, in.State, in.Owner, in.Nodes, yesNo(in.Temp), yesNo(in.OwnerAlive))
 		}
