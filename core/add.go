@@ -36,9 +36,13 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 		return nil, newOpError("add", name, err, fmt.Sprintf("Invalid netns name \"%s\"", name))
 	}
 	path := c.rawPath(name)
-	ino, err := c.createPlaceholder("add", name)
+	ph, err := c.createPlaceholder("add", name)
 	if err != nil {
 		return nil, err
+	}
+	defer ph.close()
+	if placeholderHook != nil {
+		placeholderHook(name)
 	}
 	var h *netlink.Handle
 	var id nsIdentity
@@ -55,14 +59,14 @@ func (c Config) AddWith(name string, setup func(*Namespace) error) (*Namespace, 
 			}
 			markQuietBirth(nsKey{id.dev, id.ino}) // before anyone can see it
 		}
-		return unix.Mount("/proc/thread-self/ns/net", path, "none", unix.MS_BIND, "")
+		return unix.Mount("/proc/thread-self/ns/net", ph.target(), "none", unix.MS_BIND, "")
 	})
 	if err != nil {
 		if h != nil {
 			h.Close()
 			forgetQuietBirth(nsKey{id.dev, id.ino})
 		}
-		c.removePlaceholder(path, ino)
+		c.removePlaceholder(path, ph.ino)
 		var se setupError
 		if errors.As(err, &se) {
 			return nil, se.err
@@ -171,12 +175,13 @@ func (c Config) Attach(name string, pid int) (*Namespace, error) {
 	if err := unix.Fstat(nsfd, &st); err != nil {
 		return nil, bindErr(err)
 	}
-	ino, err := c.createPlaceholder("attach", name)
+	ph, err := c.createPlaceholder("attach", name)
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(nsfd), path, "none", unix.MS_BIND, ""); err != nil {
-		c.removePlaceholder(path, ino)
+	defer ph.close()
+	if err := unix.Mount("/proc/self/fd/"+strconv.Itoa(nsfd), ph.target(), "none", unix.MS_BIND, ""); err != nil {
+		c.removePlaceholder(path, ph.ino)
 		return nil, bindErr(err)
 	}
 	ns := c.mounted(name, nsIdentity{st.Dev, st.Ino})
@@ -184,18 +189,39 @@ func (c Config) Attach(name string, pid int) (*Namespace, error) {
 	return ns, nil
 }
 
+// placeholderHook, when set (by tests only), runs in AddWith between the
+// placeholder's creation and the bind mount: where another process's
+// delete and add can come in.
+var placeholderHook func(name string)
+
+// placeholder is the file an add or attach created and holds open until
+// its bind mount is done.
+type placeholder struct {
+	fd  int
+	ino uint64
+}
+
+// target is the mount target for the placeholder: its open file, not its
+// path, so the bind lands on this very file or fails with ENOENT when
+// another process deleted it meanwhile. By path it could land on a file
+// of the same name that another add (ip's, say) created after that
+// delete, under or over that add's own bind: a stacked mount.
+func (p placeholder) target() string { return "/proc/self/fd/" + strconv.Itoa(p.fd) }
+
+func (p placeholder) close() { unix.Close(p.fd) }
+
 // createPlaceholder prepares the run dir (mkdir, flock, shared mount) and
 // creates the empty mode-0000 file RunDir/NAME that the bind mount will
 // cover (steps 2-6 of ip's netns_add). A stale placeholder (see
-// StaleAge: left by an add that was killed) is reused. It returns the
-// inode of the new file.
-func (c Config) createPlaceholder(op, name string) (uint64, error) {
+// StaleAge: left by an add that was killed) is reused. The caller closes
+// the placeholder it returns.
+func (c Config) createPlaceholder(op, name string) (placeholder, error) {
 	if err := c.PrepareRunDir(); err != nil {
 		var oe *OpError
 		if errors.As(err, &oe) {
 			oe.Op, oe.Name = op, name
 		}
-		return 0, err
+		return placeholder{fd: -1}, err
 	}
 	path := c.rawPath(name)
 	for try := 0; ; try++ {
@@ -204,12 +230,11 @@ func (c Config) createPlaceholder(op, name string) (uint64, error) {
 			continue
 		}
 		if err != nil {
-			return 0, opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
+			return placeholder{fd: -1}, opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
 		}
 		var st unix.Stat_t
 		unix.Fstat(fd, &st)
-		unix.Close(fd)
-		return st.Ino, nil
+		return placeholder{fd: fd, ino: st.Ino}, nil
 	}
 }
 

@@ -21,3 +21,13 @@ func SetProcRoot(dir string) (restore func()) {
 	procRoot = dir
 	return func() { procRoot = old }
 }
+
+// SetPlaceholderHook makes AddWith call fn between creating its
+// placeholder and binding onto it; the returned function removes it.
+func SetPlaceholderHook(fn func(name string)) (restore func()) {
+	placeholderHook = fn
+	return func() { placeholderHook = nil }
+}
+
+// StackedIn lets tests parse a mountinfo text as StackedNames does.
+var StackedIn = stackedIn

@@ -20,8 +20,9 @@ Usage:
                                           owner still running (yes or no)
   nssh lab down NAME                      remove everything lab NAME owns
   nssh gc                                 remove crashed labs and temp labs
-                                          whose owner process is gone, and
-                                          placeholders of killed adds
+                                          whose owner process is gone,
+                                          placeholders of killed adds, and
+                                          namespaces stacked under another
   nssh doctor [--hosts N] [--fix]         host-wide limits for a lab of N
                                           hosts (default 10000): value, need,
                                           the command to raise each; --fix
@@ -95,4 +96,8 @@ Deliberate differences from ip 6.1 (bugs nssh does not copy):
     with the other entries and exits 1). add never makes a directory that
     holds other files a run dir. A placeholder older than 5 s (an add that
     was killed) is reused by add and removed by 'nssh gc'.
+  - add binds onto the file it created, never onto one another add made
+    after a delete removed its own (ip 6.1 binds by path and can stack two
+    namespaces on one name); delete removes every namespace stacked on
+    the name (ip 6.1 only the top one, then fails with EBUSY).
 `

@@ -25,8 +25,9 @@ const labUsage = `Usage: nssh lab list
   lab down NAME  remove every namespace (and its links) that lab NAME owns
   gc             remove labs whose up() never completed and temp labs whose
                  owning process is gone, and placeholders (empty mode-0000
-                 files) older than 5 s left by a killed add; prints what
-                 it removed
+                 files) older than 5 s left by a killed add, and namespaces
+                 hidden under another one on the same name (left by adds
+                 that raced a delete); prints what it removed
 Only namespaces carrying the lab's marker are ever removed.
 `
 
@@ -146,6 +147,13 @@ func runGC(g globals, args []string, stdout, stderr io.Writer) int {
 	stale, err := g.cfg.RemoveStalePlaceholders()
 	for _, n := range stale {
 		fmt.Fprintf(stdout, "removed placeholder %s: an add that never completed\n", g.cfg.Path(n))
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
+	unstacked, err := g.cfg.UnstackAll()
+	for _, n := range unstacked {
+		fmt.Fprintf(stdout, "removed namespaces stacked under %s: binds of adds that raced a delete (it keeps the one it showed)\n", g.cfg.Path(n))
 	}
 	if err != nil {
 		errs = append(errs, err)
