@@ -28,7 +28,7 @@ const labUsage = `Usage: nssh lab list
                  files) older than 5 s left by a killed add, and namespaces
                  hidden under another one on the same name (left by adds
                  that raced a delete); prints what it removed
-Only namespaces carrying the lab's marker are ever removed.
+Of a lab, only namespaces carrying its marker are ever removed.
 `
 
 // runLab is `nssh lab list|down NAME`.
