@@ -43,9 +43,10 @@ func (p *ptySession) line(s string) string {
 	return p.expect("nssh> ")
 }
 
-// lineEvent is line for a line that adds or deletes a namespace: the REPL
-// prints a notice for it at some point after the change, before or after
-// the prompt. It waits for both and returns the line's output (what came
+// lineEvent is line for a line after which the REPL prints a notice or a
+// handler prints something (a namespace added or deleted, a spawned
+// process's exit): that comes at some point after the change, before or
+// after the prompt. It waits for both and returns the line's output (what came
 // before the notice and before the prompt).
 func (p *ptySession) lineEvent(s, notice string) string {
 	p.t.Helper()

@@ -229,12 +229,12 @@ func TestSpawnREPLExitNotice(t *testing.T) {
 	p, _ := startREPL(t)
 	p.lineEvent(`ns = netns.add("rx")`, "[event] add rx")
 	p.line(`pr = ns:spawn({"sh", "-c", "read x; exit 5"}, {stdin = "pipe", name = "job"})`)
-	p.line(`pr:write("go\n")`)
-	p.expect("(job) in rx: code 5")
+	// The exit is handled between prompts, before or after the prompt
+	// that follows the write: lineEvent waits for both in either order.
+	p.lineEvent(`pr:write("go\n")`, "(job) in rx: code 5")
 	p.line(`netns.on("exit", function(ev) print("HANDLED " .. ev.code) end)`)
 	p.line(`pr2 = ns:spawn({"sh", "-c", "read x; exit 6"}, {stdin = "pipe"})`)
-	p.line(`pr2:write("go\n")`)
-	p.expect("HANDLED 6")
+	p.lineEvent(`pr2:write("go\n")`, "HANDLED 6")
 	p.line(`ns:del()`)
 }
 
