@@ -26,12 +26,15 @@ type SpawnOptions struct {
 }
 
 // Sink is where a spawned process's stdout or stderr goes: a pipe into its
-// line buffer (the zero value), /dev/null, or a file opened for appending
+// line buffer (the zero value), /dev/null, a file opened for appending
 // (created with mode 0644; a relative path is relative to nssh's working
-// directory, not to Cwd).
+// directory, not to Cwd), or a file the caller opened (File: the child
+// gets it, the caller keeps and closes it; lab logs use it, opened with
+// AppendFileIn, so nothing happens between the check and the open).
 type Sink struct {
 	Null bool
 	Path string
+	File *os.File
 }
 
 // Spawn starts argv in the namespace ns with the environment `ip netns
@@ -154,6 +157,9 @@ func (c *childIO) spawnOutput(p *Process, s Stream, sink Sink) error {
 	switch {
 	case sink.Null:
 		return c.devNull(int(s), os.O_WRONLY)
+	case sink.File != nil:
+		c.files[s] = sink.File
+		return nil
 	case sink.Path != "":
 		f, err := os.OpenFile(sink.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 		if err != nil {

@@ -144,6 +144,6 @@ func removeNodeFiles(cfg core.Config, lab string, etc []string) error {
 			errs = append(errs, err)
 		}
 	}
-	os.Remove(filepath.Join(cfg.StateDir, "nodes")) // fails unless empty
+	core.RemoveEmptyDir(filepath.Join(cfg.StateDir, "nodes"))
 	return errors.Join(errs...)
 }

@@ -140,19 +140,18 @@ func (r *run) service(n *node, name string, svc Service, prev []ServiceState) (S
 // Equivalent to: `cd DIR; ip netns exec NETNS setsid CMD >>NAME.log 2>&1 &`
 func (r *run) startService(n *node, name string, svc Service) (ServiceState, error) {
 	dir := filepath.Join(r.l.cfg.StateDir, nodesRel(r.l.spec.Name), n.name)
-	logRel := r.l.logRel(n.name, name)
-	log := filepath.Join(r.l.cfg.StateDir, logRel)
-	if fi, err := os.Lstat(log); err == nil && !fi.Mode().IsRegular() {
-		if err := core.RemoveIn(r.l.cfg.StateDir, logRel); err != nil { // a planted link is removed, never followed
-			return ServiceState{}, err
-		}
+	log := logFile{base: r.l.cfg.StateDir, rel: r.l.logRel(n.name, name)}
+	f, err := log.open()
+	if err != nil {
+		return ServiceState{}, err
 	}
+	defer f.Close() // the child has its own copy
 	var offset int64
-	if fi, err := os.Lstat(log); err == nil {
+	if fi, err := f.Stat(); err == nil {
 		offset = fi.Size()
 	}
 	p, err := n.ns.Spawn(svc.Cmd, core.SpawnOptions{Cwd: dir, Detach: true, Name: name,
-		Stdout: core.Sink{Path: log}, Stderr: core.Sink{Path: log}})
+		Stdout: core.Sink{File: f}, Stderr: core.Sink{File: f}})
 	if err != nil {
 		return ServiceState{}, err
 	}
@@ -168,9 +167,28 @@ func (r *run) startService(n *node, name string, svc Service) (ServiceState, err
 	return st, nil
 }
 
+// logFile is a service's log: rel below the state dir base, opened and
+// read without following a symlink anywhere below base.
+type logFile struct{ base, rel string }
+
+// open opens the log for appending. Whatever is not a regular file at its
+// path (a planted symlink, a FIFO, a directory) is removed, never
+// followed, and a new log is made; a symlink among its directories is an
+// error wrapping core.ErrSymlink.
+func (lf logFile) open() (*os.File, error) {
+	f, err := core.AppendFileIn(lf.base, lf.rel, 0o644)
+	if err == nil || errors.Is(err, os.ErrNotExist) {
+		return f, err
+	}
+	if err := core.RemoveIn(lf.base, lf.rel); err != nil {
+		return nil, err
+	}
+	return core.AppendFileIn(lf.base, lf.rel, 0o644)
+}
+
 // waitReady waits for the service's Ready condition, failing when it
 // exits first or the timeout passes.
-func waitReady(r *run, node string, ready Ready, p *core.Process, log string, offset int64) error {
+func waitReady(r *run, node string, ready Ready, p *core.Process, log logFile, offset int64) error {
 	if ready.Match == nil && ready.Func == nil {
 		select {
 		case <-p.Done():
@@ -186,7 +204,7 @@ func waitReady(r *run, node string, ready Ready, p *core.Process, log string, of
 		timeout = ReadyTimeout
 	}
 	deadline := time.Now().Add(timeout)
-	lw := &logWatch{path: log, offset: offset}
+	lw := &logWatch{log: log, offset: offset}
 	for {
 		done := false
 		select {
@@ -242,13 +260,13 @@ func exited(p *core.Process) error {
 
 // logWatch reads the complete lines appended to a log since offset.
 type logWatch struct {
-	path    string
+	log     logFile
 	offset  int64
 	partial []byte
 }
 
 func (w *logWatch) lines() []string {
-	f, err := os.Open(w.path)
+	f, err := core.OpenFileIn(w.log.base, w.log.rel)
 	if err != nil {
 		return nil
 	}
@@ -268,8 +286,8 @@ func (w *logWatch) lines() []string {
 }
 
 // tail returns the last lines of a log written since offset, indented.
-func tail(path string, offset int64) string {
-	lw := &logWatch{path: path, offset: offset}
+func tail(log logFile, offset int64) string {
+	lw := &logWatch{log: log, offset: offset}
 	lines := lw.lines()
 	if len(lw.partial) > 0 {
 		lines = append(lines, string(lw.partial))

@@ -160,12 +160,11 @@ func removeState(cfg core.Config, name string) error {
 }
 
 // removeEmptyDirs removes the labs directory and the state directory when
-// they are empty (rmdir fails harmlessly otherwise).
+// they are empty directories (rmdir fails harmlessly otherwise); a state
+// dir configured as a symlink stays, and so does its target.
 func removeEmptyDirs(cfg core.Config) {
-	if fi, err := os.Lstat(labsDir(cfg)); err == nil && fi.IsDir() {
-		os.Remove(labsDir(cfg)) // fails unless empty
-	}
-	os.Remove(cfg.StateDir)
+	core.RemoveEmptyDir(labsDir(cfg))
+	core.RemoveEmptyDir(cfg.StateDir)
 }
 
 // States lists the state files of all labs, sorted by name. Unreadable
