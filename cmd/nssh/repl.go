@@ -74,7 +74,7 @@ func runREPL(g globals, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	r.saved = saved
 	r.comp = &completer{names: g.cfg.Names}
-	r.hist = loadHistory(historyFile())
+	r.hist = loadHistory(historyFile(), stderr)
 	// Our own cancelable stdin: readline v1.5.1's Close does not cancel the
 	// one it makes itself and then waits forever for its reader.
 	r.stdin = readline.NewCancelableStdin(&inputFilter{r: stdin})

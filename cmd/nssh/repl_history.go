@@ -2,10 +2,16 @@ package main
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/nssh/nssh/core"
 )
 
 // historyNewline stands for a line break inside a history entry: a
@@ -19,9 +25,13 @@ const historyLimit = 500
 
 // history is the REPL's history: entries in ~/.nssh_history (mode 0600,
 // like a shell's) and in readline, which nssh fills itself because
-// readline saves every line it reads, continuation lines included.
+// readline saves every line it reads, continuation lines included. The
+// file is never reached through a symlink, nor written when it is not a
+// regular file: the history then stays in memory, and one line on stderr
+// says so.
 type history struct {
-	path string
+	dir, name string // the file is dir/name; name "" keeps no file
+	warn      io.Writer
 
 	mu      sync.Mutex
 	entries []string
@@ -39,15 +49,21 @@ func historyFile() string {
 
 // loadHistory reads the history file, making it private (0600) if it is
 // readable by others, and rewriting it when it holds more than twice the
-// limit. A missing file is not an error; an unreadable one leaves the
-// history in memory only.
-func loadHistory(path string) *history {
-	h := &history{path: path, stale: true}
+// limit. A missing file is not an error (add makes it); a symlink or a
+// file that is not regular or not readable leaves the history in memory
+// only, which one line on warn says.
+func loadHistory(path string, warn io.Writer) *history {
+	h := &history{warn: warn, stale: true}
 	if path == "" {
 		return h
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	h.dir, h.name = filepath.Split(path)
+	f, err := core.OpenFileIn(h.dir, h.name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return h
+	}
 	if err != nil {
+		h.drop(err)
 		return h
 	}
 	defer f.Close()
@@ -72,6 +88,12 @@ func loadHistory(path string) *history {
 	return h
 }
 
+// drop stops using the file after err, saying so once.
+func (h *history) drop(err error) {
+	fmt.Fprintf(h.warn, "nssh: history: %v; history is kept in memory only\n", err)
+	h.name = ""
+}
+
 // add records one entry (a chunk's lines) unless it repeats the last one.
 func (h *history) add(lines []string) {
 	entry := strings.TrimSpace(strings.Join(lines, historyNewline))
@@ -85,23 +107,24 @@ func (h *history) add(lines []string) {
 		h.entries = h.entries[1:]
 	}
 	h.stale = true
-	if h.path == "" {
+	if h.name == "" {
 		return
 	}
-	f, err := os.OpenFile(h.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := core.AppendFileIn(h.dir, h.name, 0o600)
 	if err != nil {
+		h.drop(err)
 		return
 	}
 	f.WriteString(entry + "\n")
 	f.Close()
 }
 
-// rewrite replaces the file with the kept entries.
+// rewrite replaces the file with the kept entries: a new file with an
+// unpredictable name, fsynced, renamed over it (see core.WriteFileIn).
 func (h *history) rewrite() {
-	tmp := h.path + ".tmp"
 	data := strings.Join(h.entries, "\n") + "\n"
-	if os.WriteFile(tmp, []byte(data), 0o600) != nil || os.Rename(tmp, h.path) != nil {
-		os.Remove(tmp)
+	if err := core.WriteFileIn(h.dir, h.name, []byte(data), 0o600); err != nil {
+		h.drop(err)
 	}
 }
 
