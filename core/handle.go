@@ -74,11 +74,13 @@ func (ns *Namespace) Handle() (h *netlink.Handle, release func(), err error) {
 	defer unix.Close(fd)
 	err = InNetnsFd(fd, func() error {
 		var herr error
-		h, herr = netlink.NewHandle(unix.NETLINK_ROUTE)
-		return herr
+		if h, herr = netlink.NewHandle(unix.NETLINK_ROUTE); herr != nil {
+			return fmt.Errorf("open netlink socket: %w", herr)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, nil, newOpError("netlink", ns.Name, fmt.Errorf("open netlink socket: %w", err), "")
+		return nil, nil, newOpError("netlink", ns.Name, err, "")
 	}
 	handles.Lock()
 	defer handles.Unlock()

@@ -77,11 +77,13 @@ func subscribe(kind string, ns *Namespace, emit func(Event) bool, fresh bool) (*
 	sfd := -1
 	err = InNetnsFd(fd, func() error {
 		var serr error
-		sfd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_ROUTE)
-		return serr
+		if sfd, serr = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_ROUTE); serr != nil {
+			return fmt.Errorf("netlink socket: %w", serr)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, wireErr("monitor", ns, fmt.Errorf("netlink socket: %w", err), "")
+		return nil, wireErr("monitor", ns, err, "")
 	}
 	if unix.SetsockoptInt(sfd, unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, nlRcvBuf) != nil {
 		unix.SetsockoptInt(sfd, unix.SOL_SOCKET, unix.SO_RCVBUF, nlRcvBuf)

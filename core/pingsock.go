@@ -49,10 +49,14 @@ func openPingSocket(ns *Namespace, dst netip.Addr) (*pingSocket, error) {
 		}
 		return serr
 	})
+	var enter *enterError
 	if err != nil {
-		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) {
+		if !errors.As(err, &enter) && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES)) {
 			msg := "ping needs CAP_NET_RAW in the namespace, or a group in its net.ipv4.ping_group_range"
 			return nil, wireErr("ping", ns, fmt.Errorf("%s: %w", msg, unix.EPERM), msg)
+		}
+		if enter != nil {
+			return nil, wireErr("ping", ns, err, "")
 		}
 		return nil, wireErr("ping", ns, fmt.Errorf("icmp socket: %w", err), "")
 	}

@@ -42,10 +42,14 @@ func InNetns(enter func() error, fn func() error) error {
 		}
 		defer unix.Close(home)
 		if err := enter(); err != nil {
-			// enter may have half-switched; restore before reuse.
-			if rerr := unix.Setns(home, unix.CLONE_NEWNET); rerr != nil {
-				errc <- errors.Join(err, rerr)
-				return // stay locked: the thread dies with the goroutine
+			// enter may have half-switched; restore before reuse. A thread
+			// still at home needs none (and without CAP_SYS_ADMIN the
+			// restore would fail too, saying EPERM a second time).
+			if !atHome(home) {
+				if rerr := unix.Setns(home, unix.CLONE_NEWNET); rerr != nil {
+					errc <- errors.Join(err, fmt.Errorf("restore netns: %w", rerr))
+					return // stay locked: the thread dies with the goroutine
+				}
 			}
 			runtime.UnlockOSThread()
 			errc <- err
@@ -62,10 +66,35 @@ func InNetns(enter func() error, fn func() error) error {
 	return <-errc
 }
 
-// InNetnsFd runs fn on a thread inside the network namespace of fd.
-func InNetnsFd(fd int, fn func() error) error {
-	return InNetns(func() error { return unix.Setns(fd, unix.CLONE_NEWNET) }, fn)
+// atHome reports whether the calling thread is in the network namespace
+// of the fd home (false when that cannot be told).
+func atHome(home int) bool {
+	var h, cur unix.Stat_t
+	if unix.Fstat(home, &h) != nil || unix.Stat("/proc/thread-self/ns/net", &cur) != nil {
+		return false
+	}
+	return h.Dev == cur.Dev && h.Ino == cur.Ino
 }
+
+// InNetnsFd runs fn on a thread inside the network namespace of fd. A
+// failure to enter it is an *enterError, so callers can tell it from
+// fn's own.
+func InNetnsFd(fd int, fn func() error) error {
+	return InNetns(func() error {
+		if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
+			return &enterError{Err: err}
+		}
+		return nil
+	}, fn)
+}
+
+// enterError is a failure to switch a thread into a network namespace
+// (setns): the operation meant to run inside never ran. Without
+// CAP_SYS_ADMIN over the namespace it wraps EPERM.
+type enterError struct{ Err error }
+
+func (e *enterError) Error() string { return "enter namespace: " + e.Err.Error() }
+func (e *enterError) Unwrap() error { return e.Err }
 
 // InNewNetns runs fn on a thread inside a brand-new network namespace. The
 // namespace lives on only if fn keeps a reference (a bind mount, an fd).

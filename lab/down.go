@@ -171,7 +171,7 @@ func downNames(ctx context.Context, cfg core.Config, lab string, names, etc []st
 		prog.step()
 		kind, ns, err := classify(cfg, name, marker)
 		if err != nil {
-			return restore(changes, fmt.Errorf("%s: %w", name, err))
+			return restore(changes, aboutNetns(name, err))
 		}
 		switch {
 		case kind == nsOwned:
@@ -321,4 +321,14 @@ func gcReason(st *State) string {
 		return fmt.Sprintf("temp lab, owner pid %d gone", st.Owner)
 	}
 	return ""
+}
+
+// aboutNetns prefixes err with the namespace it is about, unless it is a
+// *core.OpError that names it already.
+func aboutNetns(name string, err error) error {
+	var op *core.OpError
+	if errors.As(err, &op) && op.Name == name {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
