@@ -233,7 +233,11 @@ func (c Config) createPlaceholder(op, name string) (placeholder, error) {
 			return placeholder{fd: -1}, opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
 		}
 		var st unix.Stat_t
-		unix.Fstat(fd, &st)
+		if err := unix.Fstat(fd, &st); err != nil { // without its inode the placeholder cannot be told from another file later
+			unix.Close(fd)
+			unix.Unlink(path)
+			return placeholder{fd: -1}, opErr(op, name, err, "Cannot create namespace file \"%s\": %s", path, Strerror(err))
+		}
 		return placeholder{fd: fd, ino: st.Ino}, nil
 	}
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 
 	"github.com/vishvananda/netlink"
@@ -94,7 +95,7 @@ func (ns *Namespace) buildLink(h *netlink.Handle, spec LinkSpec) (netlink.Link, 
 	attrs := netlink.NewLinkAttrs()
 	attrs.Name = KernelName(spec.Name)
 	attrs.MTU = spec.MTU
-	if spec.MTU < 0 {
+	if spec.MTU < 0 || spec.MTU > math.MaxInt32 { // the kernel's is an int: a larger one would wrap
 		return nil, -1, fmt.Errorf("invalid mtu %d: %w", spec.MTU, unix.EINVAL)
 	}
 	if spec.Address != "" {

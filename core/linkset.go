@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"math"
 	"net"
 
 	"github.com/vishvananda/netlink"
@@ -51,7 +52,7 @@ type linkSetPlan struct {
 
 func (ns *Namespace) planLinkSet(h *netlink.Handle, dev string, ch LinkChange) (*linkSetPlan, error) {
 	p := &linkSetPlan{ch: ch, target: ns, targetFd: -1}
-	if ch.MTU < 0 {
+	if ch.MTU < 0 || ch.MTU > math.MaxInt32 { // the kernel's is an int: a larger one would wrap
 		return nil, fmt.Errorf("invalid mtu %d: %w", ch.MTU, unix.EINVAL)
 	}
 	if ch.Name != "" {

@@ -241,3 +241,20 @@ func TestHandlesStayBounded(t *testing.T) {
 	}
 	release()
 }
+
+// TestLinkMTUOutOfRange: an MTU that does not fit the kernel's int is
+// refused (EINVAL), never truncated into a small one.
+func TestLinkMTUOutOfRange(t *testing.T) {
+	ns := addNS(t)
+	for _, mtu := range []int{-1, 1<<32 + 1500} {
+		if _, err := ns.LinkAdd(core.LinkSpec{Name: "v0", Type: "veth", Peer: "v1", MTU: mtu}); !errors.Is(err, unix.EINVAL) {
+			t.Errorf("link add mtu %d: %v, want EINVAL", mtu, err)
+		}
+		if err := ns.LinkSet("lo", core.LinkChange{MTU: mtu}); !errors.Is(err, unix.EINVAL) {
+			t.Errorf("link set mtu %d: %v, want EINVAL", mtu, err)
+		}
+	}
+	if l, _ := ns.Link("v0"); l != nil {
+		t.Errorf("a link was made: %+v", l)
+	}
+}
