@@ -161,8 +161,11 @@ func (r *run) startService(n *node, name string, svc Service) (ServiceState, err
 	}
 	st := ServiceState{Node: n.name, Name: name, Pid: p.Pid(), Start: start, Cmd: svc.Cmd}
 	if err := waitReady(r, n.name, svc.Ready, p, log, offset); err != nil {
-		core.StopGroup(p.Pid(), 0)
-		return ServiceState{}, fmt.Errorf("%w\n%s", err, tail(log, offset))
+		err = fmt.Errorf("%w\n%s", err, tail(log, offset))
+		if serr := core.StopGroup(p.Pid(), 0); serr != nil { // it may run on: say so
+			err = errors.Join(err, serr)
+		}
+		return ServiceState{}, err
 	}
 	return st, nil
 }
