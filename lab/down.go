@@ -90,7 +90,9 @@ func DownByName(ctx context.Context, cfg core.Config, name string, opts Options)
 }
 
 // markedNamespaces lists the namespaces named LAB-* in the run dir that
-// carry the lab's marker, except those in known.
+// carry the lab's marker, except those in known. One whose marker cannot
+// be read for lack of privileges is listed too: it may be the lab's, and
+// down then stops at it, saying what it needs, before removing anything.
 func markedNamespaces(cfg core.Config, lab string, known ...string) []string {
 	all, _ := cfg.Names()
 	marker := Marker(lab)
@@ -103,7 +105,8 @@ func markedNamespaces(cfg core.Config, lab string, known ...string) []string {
 		if !strings.HasPrefix(n, lab+"-") || skip[n] {
 			continue
 		}
-		if kind, _, err := classify(cfg, n, marker); err == nil && kind == nsOwned {
+		kind, _, err := classify(cfg, n, marker)
+		if err == nil && kind == nsOwned || errors.Is(err, fs.ErrPermission) {
 			out = append(out, n)
 		}
 	}

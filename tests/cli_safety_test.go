@@ -130,7 +130,8 @@ $NSSH -all netns del; ls -A /run/netns`
 // TestCLILabCorruptStateAndPermissions checks that a corrupt state file is
 // a warning in `lab list` and `gc` (exit 0, the lab skipped), that `lab
 // down NAME` still removes that lab by its markers, and that without
-// CAP_SYS_ADMIN `lab down` says once what failed and what it needs.
+// CAP_SYS_ADMIN `lab down` says once what failed and what it needs, also
+// when it cannot read the state file, and then removes nothing.
 func TestCLILabCorruptStateAndPermissions(t *testing.T) {
 	requireOracle(t)
 	script := `
@@ -139,6 +140,7 @@ $NSSH -e 'netns.lab{ name = "cs", nodes = { h1 = {}, h2 = {} } }:up()' || echo u
 $NSSH -e 'netns.lab{ name = "ok", nodes = { h1 = {} } }:up()' || echo up failed
 $U $NSSH lab down ok 2>&1
 echo '{broken' > /run/nssh/labs/cs.json
+$U $NSSH lab down cs 2>&1; ls /run/nssh/labs
 r $NSSH lab list | cut -c1-9
 r $NSSH gc
 r $NSSH lab down cs
@@ -147,6 +149,8 @@ ls -A /run/netns; ls -A /run/nssh 2>&1; true`
 	got := cliRun(t, nssh(t), script)
 	want := cliResult{
 		stdout: "nssh: lab ok: netns netlink ok-h1: enter namespace: operation not permitted (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)\n" +
+			"nssh: lab cs: netns netlink cs-h1: enter namespace: operation not permitted (needs CAP_SYS_ADMIN and CAP_NET_ADMIN)\n" +
+			"cs.json\nok.json\n" +
 			"NAME  STA\nok    up \nrc=0\n" + "rc=0\n" +
 			"del netns cs-h1\ndel netns cs-h2\nrc=0\n" + "del netns ok-h1\nrc=0\n" +
 			"ls: cannot access '/run/nssh': No such file or directory\n",
