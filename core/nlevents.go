@@ -25,7 +25,12 @@ import (
 // are its starting picture and are not reported. When a consumer is so
 // slow that the kernel drops notifications (ENOBUFS), the subscription
 // dumps the objects again and reports the differences, so the picture
-// built from the events always ends equal to the kernel's.
+// built from the events always ends equal to the kernel's. When a
+// namespace leaves the run dir, its subscription first reports what the
+// kernel had queued for it, then every object of its picture as "del" (the
+// objects go with the namespace; the kernel sends no deletions for them
+// because the subscription's socket keeps the namespace alive until then);
+// a later namespace of the same name reports only after that.
 //
 // The channel is closed after ctx ends.
 //
@@ -45,7 +50,8 @@ func (c Config) WatchNetlink(ctx context.Context, kind, ns string) (<-chan Event
 		cancel()
 		return nil, err
 	}
-	w := &nlWatcher{cfg: c, kind: kind, filter: ns, ctx: ctx, out: make(chan Event, 256), subs: map[string]*nlSub{}}
+	w := &nlWatcher{cfg: c, kind: kind, filter: ns, ctx: ctx, out: make(chan Event, 256), subs: map[string]*nlSub{},
+		ended: map[string]*nlSub{}}
 	liveNlWatchers.add(w)
 	names, err := c.Names()
 	if err == nil {
@@ -82,6 +88,7 @@ type nlWatcher struct {
 	startMu sync.Mutex // one start at a time: no double subscription
 	mu      sync.Mutex
 	subs    map[string]*nlSub
+	ended   map[string]*nlSub // per name, the last subscription stopped and still reporting
 	wg      sync.WaitGroup
 }
 
@@ -181,23 +188,37 @@ func (w *nlWatcher) start(name string, fresh bool) error {
 		return err
 	}
 	w.mu.Lock()
+	if prev := w.ended[name]; prev != nil {
+		s.after = prev.done // its last events come first
+	}
 	w.subs[name] = s
 	w.mu.Unlock()
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		s.run(w.ctx)
+		w.mu.Lock()
+		if w.ended[name] == s {
+			delete(w.ended, name)
+		}
+		w.mu.Unlock()
 	}()
 	return nil
 }
 
+// stop ends the subscription to the namespace that had the name: it
+// reports what it still has queued and its objects as deleted, then closes
+// (see nlSub.end).
 func (w *nlWatcher) stop(name string) {
 	w.mu.Lock()
 	s := w.subs[name]
 	delete(w.subs, name)
+	if s != nil {
+		w.ended[name] = s
+	}
 	w.mu.Unlock()
 	if s != nil {
-		s.close()
+		s.end()
 	}
 }
 
@@ -235,14 +256,18 @@ func (w *nlWatcher) lifecycle(ev Event) {
 	case "del":
 		// The shared watcher may report a del late, after Add already
 		// subscribed a new namespace of that name: keep a subscription
-		// whose namespace still has the name.
+		// whose namespace still has the name. Under startMu, so that a
+		// start cannot put a new subscription in place meanwhile.
+		w.startMu.Lock()
+		defer w.startMu.Unlock()
 		w.mu.Lock()
 		s := w.subs[ev.Netns]
 		w.mu.Unlock()
-		if s != nil {
-			if cur, err := w.cfg.Open(ev.Netns); err == nil && cur.Same(s.ns) {
-				return
-			}
+		if s == nil {
+			return
+		}
+		if cur, err := w.cfg.Open(ev.Netns); err == nil && cur.Same(s.ns) {
+			return
 		}
 		w.stop(ev.Netns)
 	}

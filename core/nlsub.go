@@ -50,6 +50,10 @@ type nlSub struct {
 	names map[int]string   // link names by index (addr and route kinds)
 	emit  func(Event) bool // false when the watcher is closing
 	fresh []nlItem         // starting picture to report as new (run sends it)
+
+	ending atomic.Bool     // set by end: report the rest, then the picture as gone
+	after  <-chan struct{} // done of the subscription this one replaces (nil if none)
+	done   chan struct{}   // closed when run returns
 }
 
 // subscribe opens the subscription socket inside ns, then takes the
@@ -92,7 +96,8 @@ func subscribe(kind string, ns *Namespace, emit func(Event) bool, fresh bool) (*
 		unix.Close(sfd)
 		return nil, wireErr("monitor", ns, fmt.Errorf("netlink bind: %w", err), "")
 	}
-	s := &nlSub{kind: kind, ns: ns, f: os.NewFile(uintptr(sfd), "netlink"), h: h, hDone: release, emit: emit}
+	s := &nlSub{kind: kind, ns: ns, f: os.NewFile(uintptr(sfd), "netlink"), h: h, hDone: release, emit: emit,
+		done: make(chan struct{})}
 	snap, err := s.snapshot()
 	if err != nil {
 		s.f.Close()
@@ -127,12 +132,35 @@ func sortedItems(m map[string]nlItem) []nlItem {
 	return out
 }
 
-// close stops the subscription; run returns soon after.
+// close stops the subscription at once (the watcher is closing); run
+// returns soon after.
 func (s *nlSub) close() { s.f.Close() }
 
-// run reads notifications until the socket is closed or emit refuses.
+// end stops the subscription of a namespace that left the run dir without
+// losing what the kernel reported: run reports the notifications still
+// queued on the socket, then every object of its picture as deleted, and
+// returns. The objects go with the namespace, but the kernel never sends
+// those deletions: the subscription's own socket keeps the namespace alive
+// until it is closed.
+func (s *nlSub) end() {
+	s.ending.Store(true)
+	s.f.SetReadDeadline(time.Now()) // wakes a blocked Read
+}
+
+// run reads notifications until the socket is closed, end is called or
+// emit refuses. A subscription that replaces another (of the same name)
+// waits for that one's last event first, so a name's events stay in order.
 func (s *nlSub) run(ctx context.Context) {
+	defer close(s.done)
 	defer s.hDone()
+	defer s.f.Close()
+	if s.after != nil {
+		select {
+		case <-s.after:
+		case <-ctx.Done():
+			return
+		}
+	}
 	for _, it := range s.fresh {
 		if !s.emit(s.event("new", it)) {
 			return
@@ -142,6 +170,10 @@ func (s *nlSub) run(ctx context.Context) {
 	buf := make([]byte, 64<<10)
 	for ctx.Err() == nil {
 		n, err := s.f.Read(buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) && s.ending.Load() {
+			s.finish(buf)
+			return
+		}
 		if errors.Is(err, unix.ENOBUFS) {
 			nlOverruns.Add(1)
 			if !s.resync() {
@@ -152,16 +184,71 @@ func (s *nlSub) run(ctx context.Context) {
 		if err != nil {
 			return // closed
 		}
-		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
-		if err != nil {
-			continue
-		}
-		for _, m := range msgs {
-			if !s.handle(m) {
-				return
-			}
+		if !s.handleAll(buf[:n]) {
+			return
 		}
 	}
+}
+
+// handleAll applies the notifications of one datagram; false when emit
+// refused.
+func (s *nlSub) handleAll(b []byte) bool {
+	msgs, err := syscall.ParseNetlinkMessage(b)
+	if err != nil {
+		return true
+	}
+	for _, m := range msgs {
+		if !s.handle(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// recvNow reads one queued datagram without waiting (EAGAIN: none).
+func (s *nlSub) recvNow(buf []byte) (int, error) {
+	rc, err := s.f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var rerr error
+	if err := rc.Control(func(fd uintptr) { n, _, rerr = unix.Recvfrom(int(fd), buf, unix.MSG_DONTWAIT) }); err != nil {
+		return 0, err
+	}
+	return n, rerr
+}
+
+// finish reports the notifications still queued on the socket, then every
+// object of the picture as deleted, the newest first (the order in which
+// the kernel tears a namespace down: loopback last).
+func (s *nlSub) finish(buf []byte) {
+	for {
+		n, rerr := s.recvNow(buf)
+		if rerr == unix.EINTR {
+			continue
+		}
+		if rerr == unix.ENOBUFS {
+			nlOverruns.Add(1)
+			if !s.resync() {
+				break // the namespace is gone already: report the picture
+			}
+			continue
+		}
+		if rerr != nil || n == 0 {
+			break
+		}
+		if !s.handleAll(buf[:n]) {
+			return
+		}
+	}
+	items := sortedItems(s.state)
+	for i := len(items) - 1; i >= 0; i-- {
+		if !s.emit(s.event("del", items[i])) {
+			return
+		}
+	}
+	s.state = map[string]nlItem{}
 }
 
 // resync recovers from an overrun: it drops what is still queued (older
@@ -169,16 +256,8 @@ func (s *nlSub) run(ctx context.Context) {
 // differences with what was reported so far.
 func (s *nlSub) resync() bool {
 	buf := make([]byte, 64<<10)
-	rc, err := s.f.SyscallConn()
-	if err != nil {
-		return false
-	}
 	for {
-		var n int
-		var rerr error
-		if err := rc.Control(func(fd uintptr) { n, _, rerr = unix.Recvfrom(int(fd), buf, unix.MSG_DONTWAIT) }); err != nil {
-			return false
-		}
+		n, rerr := s.recvNow(buf)
 		if rerr == unix.EAGAIN || (rerr == nil && n == 0) {
 			break
 		}

@@ -178,3 +178,34 @@ func TestNetlinkEventsOverrun(t *testing.T) {
 		t.Fatal("the test did not overrun the socket; it proves nothing")
 	}
 }
+
+// TestNetlinkEventsOfDeletedNamespace deletes a namespace (twice under one
+// name) before reading any event: everything the kernel reported in it
+// comes, then its links as deleted (lo last), and the next namespace of
+// the name reports only after that.
+func TestNetlinkEventsOfDeletedNamespace(t *testing.T) {
+	auditThreads(t)
+	c := cfg()
+	name := fmt.Sprintf("gone-%d", time.Now().UnixNano()%100000)
+	links := watch(t, "link", name)
+	other := newNS(t)
+	for i := 0; i < 2; i++ {
+		ns, err := c.Add(name)
+		must(t, err)
+		must(t, core.Veth(ns, "eth0", other, fmt.Sprint("v", i), core.VethOptions{}))
+		must(t, c.Delete(name))
+	}
+	var got []string
+	ends := 0
+	waitEvent(t, links, nil, func(ev core.Event) bool {
+		got = append(got, fmt.Sprint(ev.Action, " ", ev.Attrs["name"]))
+		if ev.Action == "del" && ev.Attrs["name"] == "lo" {
+			ends++
+		}
+		return ends == 2
+	})
+	want := "[new lo new eth0 del eth0 del lo new lo new eth0 del eth0 del lo]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("link events of %s: %v, want %s", name, got, want)
+	}
+}
