@@ -9,10 +9,9 @@ import (
 	"github.com/nssh/nssh/core"
 )
 
-// queueSize bounds the event queue. When it is full the watcher goroutines
-// block (they never drop): the core watchers then fall behind the kernel,
-// and core.Watch rescans the run dir on an inotify overflow, so the Lua
-// view still converges on the directory.
+// queueSize bounds the events the queue holds in memory. Beyond it, the
+// events of the kernel watchers spill to a temporary file and those of
+// spawned processes wait (see eventQueue).
 const queueSize = 1024
 
 // lifecycleKey is the source key of the add/del watcher.
@@ -31,12 +30,12 @@ type watcher struct {
 	stopped atomic.Bool
 }
 
-// events is the event state of a Binding: one bounded queue, written by
-// watcher goroutines and drained only by the goroutine that owns L, plus
-// the handlers (touched only by that goroutine).
+// events is the event state of a Binding: one queue, written by watcher
+// goroutines and drained only by the goroutine that owns L, plus the
+// handlers (touched only by that goroutine).
 type events struct {
 	b     *Binding
-	queue chan queued
+	q     *eventQueue
 	ready chan struct{}
 
 	mu       sync.Mutex // guards watchers (Close may run on any goroutine)
@@ -57,14 +56,15 @@ type events struct {
 }
 
 func newEvents(b *Binding) *events {
-	return &events{
+	e := &events{
 		b:            b,
 		watch:        b.cfg.Watch,
 		watchNetlink: b.cfg.WatchNetlink,
-		queue:        make(chan queued, queueSize),
 		ready:        make(chan struct{}, 1),
 		watchers:     map[string]*watcher{},
 	}
+	e.q = newEventQueue(e.signal)
+	return e
 }
 
 // maxOwn bounds the changes remembered before the first next_event.
@@ -122,8 +122,9 @@ func (e *events) startWith(key string, open func(ctx context.Context) (<-chan co
 	return nil
 }
 
-// pump moves events from a core watcher into the queue, blocking while the
-// queue is full, until ctx is cancelled or the watcher ends.
+// pump moves events from a core watcher into the queue until ctx is
+// cancelled or the watcher ends. It never waits for the owner goroutine,
+// except for process events (see eventQueue).
 func (e *events) pump(ctx context.Context, w *watcher, ch <-chan core.Event) {
 	defer func() {
 		go func() { // let the core watcher finish its sends and close ch
@@ -140,10 +141,11 @@ func (e *events) pump(ctx context.Context, w *watcher, ch <-chan core.Event) {
 			if ev.Time.IsZero() {
 				ev.Time = time.Now()
 			}
-			select {
-			case e.queue <- queued{w: w, ev: ev}:
-				e.signal()
-			case <-ctx.Done():
+			put := e.q.put
+			if w.key == procKey {
+				put = e.q.putWait
+			}
+			if !put(ctx, queued{w: w, ev: ev}) {
 				return
 			}
 		case <-ctx.Done():
@@ -182,6 +184,7 @@ func (e *events) stopAll() {
 	for _, k := range keys {
 		e.stop(k)
 	}
+	e.q.close()
 }
 
 // running reports how many watchers run (for tests).
@@ -203,11 +206,7 @@ func (e *events) startLifecycle(replay bool) error {
 			return
 		}
 		for _, ev := range own {
-			select {
-			case e.queue <- queued{w: w, ev: ev}:
-				e.signal()
-			default: // queue full of other events: the rest is dropped
-			}
+			e.q.put(e.b.ctx, queued{w: w, ev: ev})
 		}
 	})
 }

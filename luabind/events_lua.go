@@ -151,14 +151,27 @@ func (b *Binding) luaWait(L *lua.LState) int {
 	defer stop()
 	ctx := b.context(L)
 	for {
-		select {
-		case it := <-e.queue:
+		if it, ok := e.q.get(); ok {
 			b.dispatchItem(L, it, nil)
 			if e.stopped {
 				e.stopped = false
 				L.Push(lua.LTrue)
 				return 1
 			}
+		}
+		select {
+		case <-timeout:
+			L.Push(lua.LFalse)
+			return 1
+		case <-ctx.Done():
+			L.RaiseError("%v", ctx.Err())
+		default:
+		}
+		if e.q.len() > 0 {
+			continue
+		}
+		select {
+		case <-e.ready:
 		case <-timeout:
 			L.Push(lua.LFalse)
 			return 1
@@ -183,13 +196,15 @@ func (b *Binding) luaNextEvent(L *lua.LState) int {
 	defer stop()
 	ctx := b.context(L)
 	for {
-		select {
-		case it := <-b.ev.queue:
+		if it, ok := b.ev.q.get(); ok {
 			if it.w.stopped.Load() {
 				continue
 			}
 			L.Push(eventTable(L, it.ev))
 			return 1
+		}
+		select {
+		case <-b.ev.ready:
 		case <-timeout:
 			L.Push(lua.LNil)
 			return 1
@@ -205,15 +220,14 @@ func (b *Binding) luaNextEvent(L *lua.LState) int {
 // them). Handler errors are printed with a traceback to errOut; the
 // handler stays.
 func (b *Binding) Dispatch(L *lua.LState, notice func(line string)) {
-	for n := len(b.ev.queue); n > 0; n-- {
-		select {
-		case it := <-b.ev.queue:
-			b.dispatchItem(L, it, notice)
-		default:
+	for n := b.ev.q.len(); n > 0; n-- {
+		it, ok := b.ev.q.get()
+		if !ok {
 			return
 		}
+		b.dispatchItem(L, it, notice)
 	}
-	if len(b.ev.queue) > 0 {
+	if b.ev.q.len() > 0 {
 		b.ev.signal()
 	}
 }

@@ -55,9 +55,9 @@ func (f *fakeSource) ctx(key string) context.Context {
 // send feeds ev to the fake watcher key and waits until the binding has
 // queued it (synchronisation, not a timing assertion).
 func (f *fakeSource) send(b *Binding, key string, ev core.Event) {
-	before := len(b.ev.queue)
+	before := b.ev.q.len()
 	f.ch(key) <- ev
-	for len(b.ev.queue) <= before {
+	for b.ev.q.len() <= before {
 		time.Sleep(time.Millisecond)
 	}
 }
@@ -105,27 +105,24 @@ func TestWatchersStartLazily(t *testing.T) {
 	}
 }
 
-// A full queue blocks the producer; nothing is dropped, and Dispatch
-// delivers everything in order once the owner gets to it.
-func TestQueueBlocksProducerNoLoss(t *testing.T) {
+// Beyond queueSize the queue spills to its file: the producer never
+// blocks, memory holds queueSize events at most, and Dispatch delivers
+// everything in order once the owner gets to it.
+func TestQueueSpillsNoLoss(t *testing.T) {
 	L, b, _, _ := newTestBinding(t)
 	f := newFakeSource(b)
 	doString(t, L, `got = {}; netns.on("add", function(ev) got[#got+1] = ev.name end)`)
-	const total = queueSize + 500
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i := 0; i < total; i++ {
-			f.ch("netns") <- core.Event{Kind: "add", Netns: fmt.Sprint("n", i)}
-		}
-	}()
-	delivered := 0
-	for delivered < total {
-		<-b.Ready()
-		b.Dispatch(L, nil)
-		delivered = L.GetGlobal("got").(*lua.LTable).Len()
+	const total = 3*queueSize + 500
+	for i := 0; i < total; i++ { // the owner dispatches nothing meanwhile
+		f.ch("netns") <- core.Event{Kind: "add", Netns: fmt.Sprint("n", i)}
 	}
-	<-done
+	for b.ev.q.len() < total { // the pump queues the last one
+		time.Sleep(time.Millisecond)
+	}
+	if m, s := b.ev.q.inMemory(), b.ev.q.spilled(); m != queueSize || s != total-queueSize {
+		t.Errorf("%d events in memory and %d spilled, want %d and %d", m, s, queueSize, total-queueSize)
+	}
+	b.Dispatch(L, nil)
 	got := L.GetGlobal("got").(*lua.LTable)
 	if got.Len() != total {
 		t.Fatalf("delivered %d events, want %d", got.Len(), total)
@@ -134,6 +131,9 @@ func TestQueueBlocksProducerNoLoss(t *testing.T) {
 		if want := fmt.Sprint("n", i-1); got.RawGetInt(i).String() != want {
 			t.Fatalf("event %d is %s, want %s", i, got.RawGetInt(i), want)
 		}
+	}
+	if s := b.ev.q.spilled(); s != 0 {
+		t.Errorf("%d events left in the spill file", s)
 	}
 }
 

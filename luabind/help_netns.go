@@ -124,7 +124,11 @@ filter = {ns="r1"} limits to one namespace (for add/del: to that name).
 When on returns the watch is armed. Handlers run only on the Lua thread:
 between REPL prompts, or inside netns.wait() in scripts. An error in a
 handler is printed with its traceback and the handler stays registered.
-No event is lost (the queue blocks the watcher, which rescans on overflow).
+No event is lost: beyond 1024 waiting events the queue spills to an
+unlinked temporary file (output events wait in their process's buffer).
+When a namespace is deleted, its link/addr/route handlers get what the
+kernel reported for it, then a "del" for each of its objects (lo last),
+though not necessarily before its own "del" event.
 Equivalent to: ip netns monitor`,
 
 	"netns.off": `netns.off(id) -> boolean
