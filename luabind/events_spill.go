@@ -18,7 +18,7 @@ const spillChunk = 64 << 10
 // spillFile is the tail of an eventQueue in an unlinked temporary file
 // (in $TMPDIR, else /tmp): length-prefixed records written at the end and
 // read from the front, the file emptied each time the reader catches up.
-// A link event takes about 60 bytes there, against about 1 KB as a
+// A link event takes about 60 bytes there, against several hundred as a
 // core.Event with its Attrs map in memory.
 type spillFile struct {
 	f       *os.File
