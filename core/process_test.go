@@ -346,3 +346,28 @@ func countDir(path string) int {
 	entries, _ := os.ReadDir(path)
 	return len(entries)
 }
+
+// TestStopGroupWaitsForTheWholeGroup: children that share a detached
+// leader's group but outlive it (they ignore SIGTERM) are gone when
+// StopGroup returns, so a scan of the namespace right after finds nothing
+// (lab:down() reported them as stray processes otherwise).
+func TestStopGroupWaitsForTheWholeGroup(t *testing.T) {
+	ns := addNS(t)
+	p, err := ns.Spawn([]string{"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sh -c \"trap '' TERM; while :; do sleep 0.05; done\" & done; echo ready; wait"},
+		core.SpawnOptions{Detach: true, Stdout: core.Sink{Null: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if pids, _ := ns.Pids(); len(pids) >= 9 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := core.StopGroup(p.Pid(), 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if pids, _ := ns.Pids(); len(pids) != 0 {
+		t.Fatalf("processes of the group left after StopGroup: %v", pids)
+	}
+}

@@ -1,7 +1,10 @@
 package core
 
 import (
+	"bytes"
+	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -34,5 +37,55 @@ func StopGroup(pid int, grace time.Duration) error {
 	if unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0) == nil {
 		waitPidfds([]int{fd}, killWait)
 	}
+	waitGroupGone(pid, time.Second)
 	return nil
+}
+
+// waitGroupGone waits until no live process of the group pgid is left,
+// at most d: the children a service forked (socat's per-connection
+// children) share its group but die after it, and a caller that goes on to
+// look for processes in the namespace must not find them still exiting.
+// Zombies do not count (they have left their namespaces; whether the init
+// that inherited them reaps them at once is not ours to wait for). A pgid
+// cannot be reused while a member lives, so the probe is safe.
+func waitGroupGone(pgid int, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for pause := 100 * time.Microsecond; groupAlive(pgid) && time.Now().Before(deadline); pause = min(2*pause, 10*time.Millisecond) {
+		time.Sleep(pause)
+	}
+}
+
+// groupAlive reports whether a process of the group pgid that is not a
+// zombie exists: kill(-pgid, 0) answers for the group, zombies included,
+// so a yes is checked in /proc.
+func groupAlive(pgid int) bool {
+	if unix.Kill(-pgid, 0) != nil {
+		return false
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
+		i := bytes.LastIndexByte(data, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(data[i+1:]))
+		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+			continue
+		}
+		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
+			return true
+		}
+	}
+	return false
 }
