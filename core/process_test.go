@@ -337,7 +337,10 @@ func TestSpawnManyNoLeak(t *testing.T) {
 	if f > fds {
 		t.Errorf("fds %d -> %d", fds, f)
 	}
-	if th := countDir("/proc/self/task"); th > threads+2 {
+	// The runtime starts threads of its own when goroutines block in
+	// syscalls, more of them on a loaded machine, and keeps them; a thread
+	// leaked per spawn would show as about a thousand.
+	if th := countDir("/proc/self/task"); th > threads+32 {
 		t.Errorf("threads %d -> %d", threads, th)
 	}
 }
