@@ -159,7 +159,9 @@ func (b *Binding) luaSysctl(L *lua.LState) int {
 }
 
 // luaNetem is ns:netem(dev, {delay=, jitter=, loss=, rate=}) or
-// ns:netem(dev, nil) to clear. The second argument must be given.
+// ns:netem(dev, nil) to clear. The second argument must be given. It
+// shapes as a lab link's shape= does: a rate alone falls back to tbf on a
+// kernel without sch_netem, and nil removes either qdisc.
 func (b *Binding) luaNetem(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	dev := checkString(L, 2)
@@ -184,7 +186,7 @@ func (b *Binding) luaNetem(L *lua.LState) int {
 			n.Jitter = optionDuration(L, 3, "jitter", v)
 		}
 	}
-	if err := ns.Netem(dev, n); err != nil {
+	if err := ns.Shape(dev, n); err != nil {
 		raiseWiring(L, "ns:netem", ns.Name, err)
 	}
 	return 0

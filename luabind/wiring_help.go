@@ -20,6 +20,7 @@ Common: mtu=, address= (MAC), up=, master= (bridge), alias=.
 veth: peer="name" or peer={name=, netns=ns}. vlan: parent=, id=.
 macvlan: parent=, mode= ("bridge", "private", "vepa", "passthru").
 vxlan: vni= (or id=), remote= or group=, local=, port= (4789), parent=.
+ip's words work too: link= for parent=, dstport= for port=.
 A type the kernel lacks raises {code="ENOTSUP"}, msg "link type dummy
 not supported by this kernel". Fields that do not apply to the type are
 an error. Returns the link table as ns:links() shows it.
@@ -92,9 +93,12 @@ Example: scripts/wire-sysctl.lua`,
 	"ns:netem": `ns:netem(dev, {delay=, jitter=, loss=, rate=})   ns:netem(dev, nil)
 Emulates a slow or lossy link on dev's egress: delay and jitter are
 durations (0.1 or "100ms"), loss a percentage, rate a string like "10mbit".
-nil removes the emulation (no error when there is none). A kernel without
-sch_netem raises {code="ENOTSUP"}.
+nil removes the emulation (no error when there is none). On a kernel
+without sch_netem a rate alone becomes a token bucket filter (tbf), as a
+lab link's shape= does; a delay, jitter or loss raises {code="ENOTSUP"}
+naming the module.
 Equivalent to: tc qdisc replace dev DEV root netem delay D jitter J loss L% rate R
+(rate alone without sch_netem: tc qdisc replace dev DEV root tbf rate R ...)
 Example: scripts/netem.lua`,
 
 	"netns.ping": `netns.ping(src, dst_addr [, {timeout=, count=, size=}]) -> {ok=, rtt=}
