@@ -103,9 +103,11 @@ func valueNamespace(L *lua.LState, n int, key string, v lua.LValue) *core.Namesp
 }
 
 var linkAddKeys = []string{"name", "type", "mtu", "address", "up", "master", "alias",
-	"peer", "parent", "id", "vni", "mode", "group", "remote", "local", "port"}
+	"peer", "parent", "link", "id", "vni", "mode", "group", "remote", "local", "port", "dstport"}
 
-// luaLinkAdd is ns:link_add{name=, type=, ...} -> link.
+// luaLinkAdd is ns:link_add{name=, type=, ...} -> link. link= and
+// dstport= are ip's words for parent= and port= (ip link add link eth0
+// ... type vlan; type vxlan ... dstport 4789).
 func (b *Binding) luaLinkAdd(L *lua.LState) int {
 	ns := checkNamespace(L, 1)
 	t := checkTable(L, 2, linkAddKeys...)
@@ -117,6 +119,18 @@ func (b *Binding) luaLinkAdd(L *lua.LState) int {
 		Parent: optString(L, 2, t, "parent"), Mode: optString(L, 2, t, "mode"),
 		Group: optString(L, 2, t, "group"), Remote: optString(L, 2, t, "remote"), Local: optString(L, 2, t, "local"),
 		Port: optInt(L, 2, t, "port", 0, 65535),
+	}
+	if v := optString(L, 2, t, "link"); v != "" {
+		if spec.Parent != "" {
+			argError(L, 2, "options \"parent\" and \"link\" name the same thing: give one")
+		}
+		spec.Parent = v
+	}
+	if v := optInt(L, 2, t, "dstport", 0, 65535); v != 0 {
+		if spec.Port != 0 {
+			argError(L, 2, "options \"port\" and \"dstport\" name the same thing: give one")
+		}
+		spec.Port = v
 	}
 	if spec.Name == "" || spec.Type == "" {
 		argError(L, 2, "fields \"name\" and \"type\" are required")

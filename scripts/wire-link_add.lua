@@ -24,6 +24,14 @@ print("dummy:", ok or err.code == "ENOTSUP")
 ok, err = pcall(sw.link_add, sw, { name = "x", type = "bridge", parent = "p1" })
 print(err.code, err.msg)
 
+-- ip's words work too: link= for parent=, dstport= for port=.
+sw:link_add { name = "mv1", type = "macvlan", link = "v1" }
+sw:link_add { name = "vx7", type = "vxlan", id = 7, remote = "10.9.9.9", dstport = 8472 }
+print("mv1 on:", sw:exec({ "ip", "-o", "link", "show", "mv1" }).stdout:match("mv1@(%w+)"))
+print("vx7 dstport:", sw:exec({ "ip", "-d", "link", "show", "vx7" }).stdout:match("dstport (%d+)"))
+ok, err = pcall(sw.link_add, sw, { name = "x", type = "macvlan", parent = "v0", link = "v1" })
+print(err:match("%((.*)%)"))
+
 netns.del_all()
 -- Output:
 -- br0	bridge	true
@@ -37,3 +45,6 @@ netns.del_all()
 -- vx42	vxlan
 -- dummy:	true
 -- EINVAL	parent does not apply to link type bridge
+-- mv1 on:	v1
+-- vx7 dstport:	8472
+-- options "parent" and "link" name the same thing: give one
