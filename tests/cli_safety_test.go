@@ -1,6 +1,9 @@
 package tests
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestCLIRefusesDirsOthersCanWrite checks that nssh refuses a run dir, etc
 // dir or state dir that other users could change, names the path and the
@@ -159,5 +162,19 @@ ls -A /run/netns; ls -A /run/nssh 2>&1; true`
 	}
 	if diff := cliDiff(want, got); diff != "" {
 		t.Errorf("corrupt state and permissions (-want +got):\n%s", diff)
+	}
+}
+
+// TestHelpListsRefusedDirs: refusing a directory other users can write is
+// a difference from ip in netns mode (ip uses a 1777 /run/netns), so
+// --help lists it among the deliberate differences, as nssh.md §3 asks.
+func TestHelpListsRefusedDirs(t *testing.T) {
+	out, _, code := runNssh(t, "", "--help")
+	_, diffs, ok := strings.Cut(out, "Deliberate differences from ip 6.1")
+	if code != 0 || !ok {
+		t.Fatalf("nssh --help: exit %d, no list of deliberate differences:\n%s", code, out)
+	}
+	if want := "a run, etc or state dir that other users can write"; !strings.Contains(diffs, want) {
+		t.Errorf("the deliberate differences of --help do not mention %q:\n%s", want, diffs)
 	}
 }

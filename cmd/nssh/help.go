@@ -100,4 +100,7 @@ Deliberate differences from ip 6.1 (bugs nssh does not copy):
     after a delete removed its own (ip 6.1 binds by path and can stack two
     namespaces on one name); delete removes every namespace stacked on
     the name (ip 6.1 only the top one, then fails with EBUSY).
+  - a run, etc or state dir that other users can write (a tmpfs mounted
+    without mode=0755 is 1777) is refused with the chmod that fixes it,
+    exit 1, as ssh refuses such a ~/.ssh (ip uses any /run/netns).
 `
