@@ -377,3 +377,48 @@ func TestUpReturnsRepairedLinksForwarding(t *testing.T) {
 		}
 	}
 }
+
+// TestUpReplacingABrokenPairRestoresItsRoutes: up() deletes the lone end of
+// a pair broken by hand and makes the pair again; the kernel deleted the
+// routes through that end with it, so the same up() (and the plan before
+// it) adds them back, and a second plan finds nothing to do.
+func TestUpReplacingABrokenPairRestoresItsRoutes(t *testing.T) {
+	spec := demo(t)
+	l := newLab(t, spec)
+	ctx := context.Background()
+	if _, err := l.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h1, r1, away := spec.Name+"-h1", spec.Name+"-r1", spec.Name+"-away"
+	ip(t, "netns", "add", away)
+	t.Cleanup(func() { ip(t, "netns", "del", away) })
+	ip(t, "-n", r1, "link", "set", "eth1", "netns", away) // h1:eth0 is a lone end now
+
+	want := []string{
+		"del link " + h1 + ":eth0 lone end of a broken pair",
+		"add link " + h1 + ":eth0 veth peer " + r1 + ":eth1",
+		"add addr " + h1 + ":eth0 10.0.1.2/24",
+		"add addr " + r1 + ":eth1 10.0.1.1/24",
+		"add route " + h1 + " default via 10.0.1.1",
+	}
+	plan, err := l.Plan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(plan); !slices.Equal(got, want) {
+		t.Errorf("plan = %q, want %q", got, want)
+	}
+	up, err := l.Up(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(up); !slices.Equal(got, want) {
+		t.Errorf("up = %q, want %q", got, want)
+	}
+	if again, err := l.Plan(ctx); err != nil || len(again) != 0 {
+		t.Errorf("plan after up: %q, %v", texts(again), err)
+	}
+	if m, err := l.Check(ctx, lab.CheckOptions{}); err != nil || !m["h1"]["h2"].OK {
+		t.Errorf("h1 -> h2 through the router after up: %v, %v", m, err)
+	}
+}

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nssh/nssh/core"
 )
@@ -140,7 +141,20 @@ func (r *run) delLink(n *node, dev string, cur *core.Link) error {
 		}
 	}
 	delete(n.links, cur.KernelName)
+	n.routes = routesNotVia(n.routes, cur.KernelName)
 	return nil
+}
+
+// routesNotVia drops the routes that leave through the link dev (a kernel
+// name): the kernel deletes them with the link, so the routes step must
+// see them missing and add them back.
+func routesNotVia(routes []core.Route, dev string) []core.Route {
+	return slices.DeleteFunc(routes, func(rt core.Route) bool {
+		if core.KernelName(rt.Dev) == dev {
+			return true
+		}
+		return slices.ContainsFunc(rt.Nexthops, func(nh core.Nexthop) bool { return core.KernelName(nh.Dev) == dev })
+	})
 }
 
 // endAddrs adds the missing addresses of both ends and sets their netem.
