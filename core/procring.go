@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -33,25 +34,81 @@ type Line struct {
 // Sizes of the line buffers of a spawned process.
 const (
 	// RingBytes is how much of each piped stream a Process keeps: the
-	// newest lines, 1 MiB per stream.
+	// newest lines, 1 MiB of output (text and newlines) per stream.
 	RingBytes = 1 << 20
 	// maxLineBytes splits longer lines, so that one endless line cannot
 	// grow without bound.
 	maxLineBytes = 64 << 10
-	// lineOverhead is charged per line on top of its text, so that a
-	// flood of empty lines is bounded too.
-	lineOverhead = 32
 )
+
+// streamLines holds the buffered lines of one stream compactly: their
+// text back to back in one byte slice, and per line only where it ends
+// and its Seq (12 bytes), so that RingBytes of output costs about that
+// much memory whatever the line lengths (a flood of empty lines costs at
+// most 12 bytes each, 12 MiB for a full buffer of them).
+type streamLines struct {
+	text []byte   // the lines' text, without newlines, back to back
+	ends []int32  // ends[i]: where line i's text ends in text
+	seqs []uint64 // seqs[i]: line i's Seq
+	head int      // lines before head were dropped
+	size int      // output held by the live lines: text plus a newline each
+}
+
+func (b *streamLines) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return int(b.ends[i-1])
+}
+
+func (b *streamLines) line(i int) string { return string(b.text[b.start(i):b.ends[i]]) }
+
+func (b *streamLines) live() int { return len(b.ends) - b.head }
+
+// add appends a line and drops the oldest ones while the stream holds more
+// than RingBytes (never the line just added); it returns how many it
+// dropped.
+func (b *streamLines) add(seq uint64, text []byte) (dropped int) {
+	b.text = append(b.text, text...)
+	b.ends = append(b.ends, int32(len(b.text)))
+	b.seqs = append(b.seqs, seq)
+	b.size += len(text) + 1
+	for b.size > RingBytes && b.live() > 1 {
+		b.size -= int(b.ends[b.head]) - b.start(b.head) + 1
+		b.head++
+		dropped++
+	}
+	if b.head > 1024 && b.head > len(b.ends)/2 { // compact, amortised O(1)
+		cut := b.start(b.head)
+		b.text = append(b.text[:0], b.text[cut:]...)
+		n := copy(b.ends, b.ends[b.head:])
+		for i := range n {
+			b.ends[i] -= int32(cut)
+		}
+		b.ends = b.ends[:n]
+		b.seqs = b.seqs[:copy(b.seqs, b.seqs[b.head:])]
+		b.head = 0
+	}
+	return dropped
+}
+
+// from returns the live lines with Seq >= seq.
+func (b *streamLines) from(s Stream, seq uint64) []Line {
+	i := b.head + sort.Search(b.live(), func(k int) bool { return b.seqs[b.head+k] >= seq })
+	out := make([]Line, 0, len(b.ends)-i)
+	for ; i < len(b.ends); i++ {
+		out = append(out, Line{Seq: b.seqs[i], Stream: s, Text: b.line(i)})
+	}
+	return out
+}
 
 // lineRing keeps the newest lines of each stream within RingBytes each.
 // Writers (pipe readers) never block on readers: when a stream is over its
 // budget the oldest lines go, counted in dropped.
 type lineRing struct {
 	mu      sync.Mutex
-	next    uint64    // Seq of the next line
-	q       [3][]Line // q[s][head[s]:] are the buffered lines of stream s
-	head    [3]int
-	bytes   [3]int
+	next    uint64 // Seq of the next line
+	buf     [3]streamLines
 	partial [3][]byte
 	eof     [3]bool
 	noEOL   [3]bool // the stream ended in a line without a newline
@@ -82,7 +139,7 @@ func (r *lineRing) write(s Stream, b []byte) {
 		if i < 0 {
 			r.partial[s] = append(r.partial[s], b...)
 			for len(r.partial[s]) >= maxLineBytes {
-				r.addLocked(s, string(r.partial[s][:maxLineBytes]))
+				r.addLocked(s, r.partial[s][:maxLineBytes])
 				r.partial[s] = append(r.partial[s][:0], r.partial[s][maxLineBytes:]...)
 				added = true
 			}
@@ -94,10 +151,10 @@ func (r *lineRing) write(s Stream, b []byte) {
 			r.partial[s] = r.partial[s][:0]
 		}
 		for len(line) > maxLineBytes {
-			r.addLocked(s, string(line[:maxLineBytes]))
+			r.addLocked(s, line[:maxLineBytes])
 			line = line[maxLineBytes:]
 		}
-		r.addLocked(s, string(line))
+		r.addLocked(s, line)
 		added = true
 		b = b[i+1:]
 	}
@@ -111,7 +168,7 @@ func (r *lineRing) close(s Stream) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.partial[s]) > 0 {
-		r.addLocked(s, string(r.partial[s]))
+		r.addLocked(s, r.partial[s])
 		r.partial[s] = nil
 		r.noEOL[s] = true
 	}
@@ -119,20 +176,9 @@ func (r *lineRing) close(s Stream) {
 	r.notifyLocked()
 }
 
-func (r *lineRing) addLocked(s Stream, text string) {
-	r.q[s] = append(r.q[s], Line{Seq: r.next, Stream: s, Text: text})
+func (r *lineRing) addLocked(s Stream, text []byte) {
+	r.dropped += int64(r.buf[s].add(r.next, text))
 	r.next++
-	r.bytes[s] += len(text) + lineOverhead
-	for r.bytes[s] > RingBytes && len(r.q[s])-r.head[s] > 1 {
-		r.bytes[s] -= len(r.q[s][r.head[s]].Text) + lineOverhead
-		r.q[s][r.head[s]] = Line{}
-		r.head[s]++
-		r.dropped++
-	}
-	if h := r.head[s]; h > 1024 && h > len(r.q[s])/2 { // compact, amortised O(1)
-		r.q[s] = append(r.q[s][:0], r.q[s][h:]...)
-		r.head[s] = 0
-	}
 }
 
 func (r *lineRing) notifyLocked() {
@@ -148,12 +194,7 @@ func (r *lineRing) since(seq uint64, want ...Stream) (lines []Line, next uint64,
 	defer r.mu.Unlock()
 	eof = true
 	for _, s := range want {
-		q := r.q[s][r.head[s]:]
-		i := len(q)
-		for i > 0 && q[i-1].Seq >= seq {
-			i--
-		}
-		lines = append(lines, q[i:]...)
+		lines = append(lines, r.buf[s].from(s, seq)...)
 		eof = eof && r.eof[s]
 	}
 	if len(want) > 1 {
@@ -175,15 +216,17 @@ func sortLines(l []Line) {
 }
 
 // text returns what stream s kept: its buffered lines, each ended by a
-// newline, then a partial last line.
+// newline (the last one only if the stream had it), then a partial last
+// line.
 func (r *lineRing) text(s Stream) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	b := &r.buf[s]
 	var sb strings.Builder
-	q := r.q[s][r.head[s]:]
-	for i, l := range q {
-		sb.WriteString(l.Text)
-		if i < len(q)-1 || !r.noEOL[s] {
+	sb.Grow(b.size + len(r.partial[s]))
+	for i := b.head; i < len(b.ends); i++ {
+		sb.Write(b.text[b.start(i):b.ends[i]])
+		if i < len(b.ends)-1 || !r.noEOL[s] {
 			sb.WriteByte('\n')
 		}
 	}
