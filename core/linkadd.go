@@ -171,6 +171,12 @@ func (ns *Namespace) buildVeth(attrs netlink.LinkAttrs, spec LinkSpec) (netlink.
 			return nil, -1, fmt.Errorf("veth peer master: %w", err)
 		}
 	}
+	// One queue each way on both ends, asked for explicitly: the kernel
+	// otherwise makes one per CPU and cuts them to one after registering
+	// each end, which waits for an RCU grace period twice per pair (half
+	// of a big lab's up() on a busy machine). Traffic is the same: a veth
+	// uses one queue either way.
+	attrs.NumTxQueues, attrs.NumRxQueues = 1, 1
 	v := &netlink.Veth{LinkAttrs: attrs, PeerName: KernelName(spec.Peer)}
 	if spec.MTU > 0 {
 		v.PeerMTU = uint32(spec.MTU)
