@@ -44,15 +44,18 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 		err := fmt.Errorf("invalid value %q for %s: %w", *value, key, unix.EINVAL)
 		return "", wireErr("sysctl", ns, err, err.Error())
 	}
-	rfd, wfd := -1, -1
+	// One open for both the write and the read back: in a machine with
+	// thousands of namespaces each path lookup under /proc/sys walks the
+	// dentries of every namespace's copy (proc_sys_compare), so it is the
+	// cost of a lab node's IPv6 switch-off.
+	fd := -1
 	open := func() error {
-		var oerr error
+		mode := unix.O_RDONLY
 		if value != nil {
-			if wfd, oerr = unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0); oerr != nil {
-				return oerr
-			}
+			mode = unix.O_RDWR
 		}
-		rfd, oerr = unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		var oerr error
+		fd, oerr = unix.Open(path, mode|unix.O_CLOEXEC, 0)
 		return oerr
 	}
 	if ns.setupH != nil {
@@ -65,8 +68,7 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 		err = InNetnsFd(fd, open)
 		unix.Close(fd)
 	}
-	defer closeIfOpen(rfd)
-	defer closeIfOpen(wfd)
+	defer closeIfOpen(fd)
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) && hostWideSysctl(key) {
 			err = fmt.Errorf("%s is host-wide, not per network namespace: it needs root on the host (see nssh doctor): %w", key, err)
@@ -79,11 +81,11 @@ func (ns *Namespace) Sysctl(key string, value *string) (string, error) {
 		return "", wireErr("sysctl", ns, fmt.Errorf("open %s: %w", key, err), "")
 	}
 	if value != nil {
-		if _, err := unix.Write(wfd, []byte(*value)); err != nil {
+		if _, err := unix.Write(fd, []byte(*value)); err != nil {
 			return "", wireErr("sysctl", ns, fmt.Errorf("write %s=%s: %w", key, *value, err), "")
 		}
 	}
-	return readSysctl(ns, key, rfd)
+	return readSysctl(ns, key, fd)
 }
 
 // hostWideSysctl reports whether key is one of the network sysctls the
@@ -106,7 +108,7 @@ func readSysctl(ns *Namespace, key string, fd int) (string, error) {
 	var out []byte
 	buf := make([]byte, 4096)
 	for {
-		n, err := unix.Read(fd, buf)
+		n, err := unix.Pread(fd, buf, int64(len(out))) // from the start, also after a write
 		if err != nil {
 			return "", wireErr("sysctl", ns, fmt.Errorf("read %s: %w", key, err), "")
 		}
