@@ -2,10 +2,12 @@
 // switched tree of tree.lua (10 leaf bridges of N/10 hosts under a core
 // bridge, a veth and an IPv4 address per host, IPv6 off in every
 // namespace, everything up) with plain netlink calls and no checks, waits
-// or bookkeeping, then removes it. It prints the seconds of each phase and
-// the kernel memory a host costs (MemAvailable before and after up, in kB).
+// or bookkeeping, then removes it. It prints the seconds of each phase, its
+// own CPU time (user+sys: near the wall time means the kernel work runs in
+// this thread, not elsewhere) and the kernel memory a host costs
+// (MemAvailable before and after up, in kB).
 //
-//	scalefloor -n 10000      # prints "UP DOWN KB_PER_HOST"
+//	scalefloor -n 10000      # prints "UP DOWN CPU KB_PER_HOST"
 //	scalefloor -down         # removes what a failed run left
 //
 // The namespaces are named floor-* in $NSSH_RUN_DIR (default /run/netns).
@@ -53,7 +55,11 @@ func main() {
 	mem1 := memAvailable()
 	t1 := time.Now()
 	removeAll()
-	fmt.Printf("%.2f %.2f %d\n", up.Seconds(), time.Since(t1).Seconds(), (mem0-mem1)/int64(*n))
+	downT := time.Since(t1)
+	var ru unix.Rusage
+	unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	fmt.Printf("%.2f %.2f %.2f %d\n", up.Seconds(), downT.Seconds(), cpu.Seconds(), (mem0-mem1)/int64(*n))
 }
 
 // node is a namespace of the tree with a netlink handle inside it.
@@ -129,7 +135,11 @@ func (nd *node) close() {
 // veth links dev in a (with ip, when set) to port in switch s: the port
 // joins s's br0; both ends are set up.
 func veth(a *node, dev string, ip *net.IPNet, s *node, port string) error {
-	v := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: dev}, PeerName: port, PeerNamespace: netlink.NsFd(s.fd)}
+	// One queue each, as nssh asks (core.LinkAdd): the kernel's default of
+	// one per CPU, cut to one after registration, costs two RCU grace
+	// periods per pair.
+	attrs := netlink.LinkAttrs{Name: dev, NumTxQueues: 1, NumRxQueues: 1}
+	v := &netlink.Veth{LinkAttrs: attrs, PeerName: port, PeerNamespace: netlink.NsFd(s.fd)}
 	if err := a.h.LinkAdd(v); err != nil {
 		return fmt.Errorf("veth %s: %w", port, err)
 	}
