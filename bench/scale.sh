@@ -17,10 +17,12 @@
 #
 # The kernel frees deleted namespaces asynchronously (the cleanup_net work
 # queue), seconds to minutes after `ip netns del` returned, and that work
-# slows whatever runs next. So before each run the script waits until the
-# count of live network namespaces (net_namespace in /proc/slabinfo) is
-# back to what it was at the start (plus a little for the rest of the
-# machine); the "cleanup" column is that wait after each down.
+# slows whatever runs next (its rcu_barrier and RTNL hold-ups make umount,
+# veth creation and sysctl writes wait). So before each run the script
+# waits until no kworker runs cleanup_net any more (or the count of live
+# namespaces, net_namespace in /proc/slabinfo, is back to the start's);
+# the "cleanup" column is that wait after each down. At 1,000 hosts and
+# more it takes minutes; SETTLE_MAX (seconds, default 300) caps it.
 #
 # Host-wide settings: unless NO_FIX is set, `nssh doctor --hosts MAX --fix`
 # raises what the largest size needs; every sysctl doctor may change is
@@ -109,22 +111,31 @@ drops() {
 }
 
 # live_netns is the number of network namespaces the kernel holds (freed
-# ones leave the net_namespace slab only once cleanup_net is done).
+# ones leave the net_namespace slab only once cleanup_net is done; SLUB
+# may keep counting some freed objects for a while).
 live_netns() { awk '$1 == "net_namespace" {print $2}' /proc/slabinfo; }
+
+# netns_busy reports whether a kworker is running the netns work queue
+# (cleanup_net): its name then ends in "+netns".
+netns_busy() { cat /proc/[0-9]*/comm 2>/dev/null | grep -q '^kworker/.*+netns$'; }
 
 # kernel_settle waits until the kernel has freed the namespaces of the
 # previous run: the live count is back to the start's plus a slack for
-# other users of the machine, and prints the seconds it waited. It gives
-# up after SETTLE_MAX seconds (default 300), saying how many are left.
+# other users of the machine, or no kworker has run cleanup_net for a
+# second. It prints the seconds it waited, and gives up after SETTLE_MAX
+# seconds (default 300), saying how many are left.
 base_netns=$(live_netns)
 kernel_settle() {
-	local t0=${EPOCHREALTIME/,/.} limit=$((base_netns + 64)) n i
+	local t0=${EPOCHREALTIME/,/.} limit=$((base_netns + 64)) n i idle=0
 	for ((i = 0; i < ${SETTLE_MAX:-300} * 10; i++)); do
 		n=$(live_netns)
 		[ "$n" -le "$limit" ] && break
+		if netns_busy; then idle=0; else idle=$((idle + 1)); fi
+		[ "$idle" -ge 10 ] && break
 		sleep 0.1
 	done
-	[ "$n" -le "$limit" ] || echo "scale.sh: gave up waiting: $n namespaces still live (started with $base_netns)" >&2
+	[ "$n" -le "$limit" ] || [ "$idle" -ge 10 ] ||
+		echo "scale.sh: gave up waiting for cleanup_net: $n namespaces still live (started with $base_netns)" >&2
 	echo "${EPOCHREALTIME/,/.} - $t0" | bc -l
 }
 
