@@ -19,10 +19,10 @@
 # queue), seconds to minutes after `ip netns del` returned, and that work
 # slows whatever runs next (its rcu_barrier and RTNL hold-ups make umount,
 # veth creation and sysctl writes wait). So before each run the script
-# waits until no kworker runs cleanup_net any more (or the count of live
-# namespaces, net_namespace in /proc/slabinfo, is back to the start's);
-# the "cleanup" column is that wait after each down. At 1,000 hosts and
-# more it takes minutes; SETTLE_MAX (seconds, default 300) caps it.
+# waits until the count of live namespaces (net_namespace in
+# /proc/slabinfo) is back to the start's; the "cleanup" column is that
+# wait after each down. At 10,000 hosts it takes minutes; SETTLE_MAX
+# (seconds, default 300) caps it.
 #
 # Host-wide settings: unless NO_FIX is set, `nssh doctor --hosts MAX --fix`
 # raises what the largest size needs; every sysctl doctor may change is
@@ -115,31 +115,27 @@ drops() {
 # may keep counting some freed objects for a while).
 live_netns() { awk '$1 == "net_namespace" {print $2}' /proc/slabinfo; }
 
-# netns_busy reports whether a kworker is running the netns work queue
-# (cleanup_net): its name then ends in "+netns".
-netns_busy() { cat /proc/[0-9]*/comm 2>/dev/null | grep -q '^kworker/.*+netns$'; }
-
 # kernel_settle waits until the kernel has freed the namespaces of the
 # previous run: the live count is back to the start's plus a slack for
-# other users of the machine, or no kworker has run cleanup_net for a
-# second. It prints the seconds it waited, and gives up after SETTLE_MAX
-# seconds (default 300), saying how many are left.
+# other users of the machine. (Whether a kworker runs cleanup_net is no
+# signal: a deleted namespace may wait for its last reference, off any
+# work queue, for a minute and more.) It prints the seconds it waited, and
+# gives up after SETTLE_MAX seconds (default 300), saying how many are
+# left; the run that follows then shares the machine with that cleanup.
 base_netns=$(live_netns)
 kernel_settle() {
-	local t0=${EPOCHREALTIME/,/.} limit=$((base_netns + 64)) n i idle=0
+	local t0=${EPOCHREALTIME/,/.} limit=$((base_netns + 64)) n i
 	for ((i = 0; i < ${SETTLE_MAX:-300} * 10; i++)); do
 		n=$(live_netns)
 		[ "$n" -le "$limit" ] && break
-		if netns_busy; then idle=0; else idle=$((idle + 1)); fi
-		[ "$idle" -ge 10 ] && break
 		sleep 0.1
 	done
-	[ "$n" -le "$limit" ] || [ "$idle" -ge 10 ] ||
-		echo "scale.sh: gave up waiting for cleanup_net: $n namespaces still live (started with $base_netns)" >&2
+	[ "$n" -le "$limit" ] ||
+		echo "scale.sh: gave up waiting for the kernel's cleanup: $n namespaces still live (started with $base_netns)" >&2
 	echo "${EPOCHREALTIME/,/.} - $t0" | bc -l
 }
 
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
+ratio() { echo "scale=2; ($1) / ($2)" | bc -l; }
 row() { printf '%-7s %-6s %7.1fs %7.1fs %8.1fs %7s %5s %4s %7s %9.2fms %9s %10s\n' "$@"; }
 printf '%-7s %-6s %8s %8s %9s %7s %5s %4s %7s %11s %9s %10s\n' hosts who up down cleanup pings fds thr "RSS MB" "up/host" "user+sys" drops
 declare -a ratios
