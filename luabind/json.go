@@ -27,6 +27,17 @@ const jsonNullKey = "nssh.json.null"
 // maxJSONDepth bounds nesting on both ways (a cycle is an error, not a hang).
 const maxJSONDepth = 200
 
+// Under a memory limit (memchecks.go), json.encode checks the text it
+// builds at each string of jsonBigString bytes or more, and json.decode
+// refuses a text whose values could take more than what is available,
+// counting jsonDecodeGrowth bytes of Go and Lua values per byte of text:
+// decoding a long array of small numbers, or of small objects, peaks at
+// about 33 bytes per byte of text.
+const (
+	jsonBigString    = 64 << 10
+	jsonDecodeGrowth = 32
+)
+
 func openJSON(b *Binding, L *lua.LState, _, _ *lua.LTable) {
 	null := L.NewUserData()
 	mt := L.NewTable()
@@ -110,6 +121,11 @@ func encodeJSON(L *lua.LState, buf *bytes.Buffer, v lua.LValue, depth int) error
 			buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	case lua.LString:
+		// A table may hold one big string many times: the text would be
+		// many times the memory the table takes.
+		if len(v) >= jsonBigString {
+			checkSize(L, "json.encode", uint64(buf.Len())+2*uint64(len(v)))
+		}
 		s, _ := json.Marshal(string(v))
 		buf.Write(s)
 	case *lua.LTable:
@@ -185,6 +201,7 @@ func encodeTable(L *lua.LState, buf *bytes.Buffer, t *lua.LTable, depth int) err
 func (b *Binding) luaJSONDecode(L *lua.LState) int {
 	text := checkString(L, 1)
 	noMoreArgs(L, 2)
+	checkSize(L, "json.decode", jsonDecodeGrowth*uint64(len(text)))
 	dec := json.NewDecoder(bytes.NewReader([]byte(text)))
 	dec.UseNumber()
 	var v any

@@ -15,9 +15,9 @@ import (
 //	local n = 0; local f = function() n = n + 1 end; pcall(error); f()
 //
 // leaves n at 0. NewState therefore replaces pcall with one that runs the
-// function on a fresh thread (L.NewThread: same globals, a context derived
-// from L's): an error there closes only that thread's frames, exactly the
-// ones it unwound. Nesting is bounded so that pcall recursion cannot grow
+// function on a fresh thread (L.NewThread: same globals, L's context):
+// an error there closes only that thread's frames, exactly the ones it
+// unwound. Nesting is bounded so that pcall recursion cannot grow
 // the Go stack without limit. xpcall is left alone: it passes a message
 // handler, which keeps gopher-lua from closing anything.
 
@@ -46,7 +46,10 @@ func openSafePCall(L *lua.LState) {
 		defer func() { depth-- }()
 		th, cancel := L.NewThread()
 		if cancel != nil {
-			defer cancel()
+			// The thread runs with L's own context, memory limit included
+			// (memlimit.go), not a derived one.
+			cancel()
+			th.SetContext(L.Context())
 		}
 		top := L.GetTop()
 		th.Push(tramp.get(L, L.Where(1)))
@@ -54,6 +57,9 @@ func openSafePCall(L *lua.LState) {
 			th.Push(L.Get(i))
 		}
 		err := th.PCall(top, lua.MultRet, nil)
+		if g := guardOf(L); err != nil && g != nil {
+			g.caught()
+		}
 		afterPCall(L, err != nil)
 		if err != nil {
 			L.Push(lua.LFalse)

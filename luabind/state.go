@@ -18,7 +18,7 @@ const (
 // still opens the netns module with New(...).Open(L) and closes L.
 // pcall is replaced by one that keeps closures' upvalues intact after an
 // error (see pcall.go); string.rep and nested coroutines are bounded (see
-// limits.go).
+// limits.go). LimitMemory adds a memory limit (memlimit.go, memchecks.go).
 func NewState() *lua.LState {
 	L := lua.NewState(lua.Options{
 		CallStackSize:       CallStackSize,
@@ -28,5 +28,6 @@ func NewState() *lua.LState {
 	})
 	openSafePCall(L)
 	openLimits(L)
+	openMemChecks(L)
 	return L
 }
