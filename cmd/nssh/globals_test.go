@@ -47,3 +47,23 @@ func TestParseGlobalsSandbox(t *testing.T) {
 		t.Error("--rootless --no-sandbox accepted")
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]uint64{
+		"0": 0, "off": 0, "OFF": 0, "1048576": 1 << 20, "512M": 512 << 20, "2G": 2 << 30, "2g": 2 << 30,
+		"64MiB": 64 << 20, "64MB": 64 << 20, "1.5G": 3 << 29, "100K": 100 << 10, "1T": 1 << 40,
+	} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "M", "12X", "-1", "+5", "1e9", "0x10", "0.5", "NaN", "Inf", "1 G", "9999999999T"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
+	g, rest, err := parseGlobals([]string{"--mem-limit", "256M", "--mem-limit=1G", "x.lua"})
+	if err != nil || g.memLimit != 1<<30 || !g.memLimitGiven || len(rest) != 1 {
+		t.Errorf("--mem-limit: got %+v %q %v", g, rest, err)
+	}
+}

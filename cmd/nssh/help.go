@@ -40,6 +40,10 @@ Global options:
   --state-dir DIR   nssh's own state, such as lab records
                     (env NSSH_STATE_DIR, default /run/nssh)
   -v                print a traceback with uncaught Lua errors
+  --mem-limit SIZE  memory for scripts, -e, stdin chunks and the REPL:
+                    bytes or a number with K, M, G (512M, 2G); 0 or off for
+                    none (env NSSH_MEM_LIMIT, default 1G). Past it Lua
+                    raises "not enough memory"
   --rootless        run scripts, -e and the REPL in a private sandbox even
                     with root (automatic without CAP_SYS_ADMIN; see below)
   --no-sandbox      never use the sandbox (without root, operations then

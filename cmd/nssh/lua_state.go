@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -22,10 +23,17 @@ type luaSession struct {
 	onExit func()
 }
 
-// newLuaSession makes an LState with nssh's limits, opens the netns module
-// and the global help(), and sends print() to out.
+// newLuaSession makes an LState with nssh's limits (--mem-limit included:
+// every context given to L must go through luabind.SetContext), opens the
+// netns module and the global help(), and sends print() to out.
 func newLuaSession(g globals, out, errOut io.Writer) *luaSession {
 	L := luabind.NewState()
+	if g.memLimit > 0 {
+		luabind.LimitMemory(L, g.memLimit)
+		// The collector works harder as the heap nears the limit, so that
+		// garbage does not count against it.
+		debug.SetMemoryLimit(int64(g.memLimit))
+	}
 	b := luabind.New(g.cfg, out, errOut)
 	b.Open(L)
 	s := &luaSession{L: L, b: b}

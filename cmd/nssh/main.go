@@ -31,6 +31,11 @@ type globals struct {
 	verbose   bool        // -v: tracebacks for uncaught Lua errors
 	sandbox   sandboxMode // --rootless, --no-sandbox
 	dirsGiven bool        // a --run-dir, --etc-dir or --state-dir option
+	// memLimit bounds the Go heap while Lua runs (0: no limit); without
+	// --mem-limit (memLimitGiven) it comes from NSSH_MEM_LIMIT or the
+	// default, read only by the modes that run Lua.
+	memLimit      uint64
+	memLimitGiven bool
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -80,6 +85,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return runNetns(g.cfg, rest, stdout, stderr)
+	}
+	if !g.memLimitGiven {
+		if g.memLimit, err = memLimitFromEnv(); err != nil {
+			fmt.Fprintf(stderr, "nssh: %v\nTry 'nssh --help'.\n", err)
+			return 2
+		}
 	}
 	// A sandbox uses its own private directories, not the host's.
 	if code, done := runSandboxed(g, stderr); done {
@@ -140,8 +151,9 @@ func parseGlobalsAnywhere(args []string) (globals, []string, error) {
 }
 
 // parseGlobals reads --run-dir, --etc-dir, --state-dir (as "--opt DIR" or
-// "--opt=DIR") and -v from the front of args; the environment variables
-// NSSH_RUN_DIR, NSSH_ETC_DIR and NSSH_STATE_DIR give the defaults.
+// "--opt=DIR"), --mem-limit SIZE and -v from the front of args; the
+// environment variables NSSH_RUN_DIR, NSSH_ETC_DIR and NSSH_STATE_DIR give
+// the defaults.
 func parseGlobals(args []string) (globals, []string, error) {
 	g := globals{cfg: core.DefaultConfig()}
 	dirs := map[string]*string{
@@ -166,6 +178,21 @@ func parseGlobals(args []string) (globals, []string, error) {
 			continue
 		}
 		key, val, hasVal := strings.Cut(a, "=")
+		if key == "--mem-limit" {
+			if !hasVal {
+				if len(args) < 2 {
+					return g, nil, fmt.Errorf("option --mem-limit needs a size")
+				}
+				val, args = args[1], args[1:]
+			}
+			n, err := parseSize(val)
+			if err != nil {
+				return g, nil, fmt.Errorf("option --mem-limit: %v", err)
+			}
+			g.memLimit, g.memLimitGiven = n, true
+			args = args[1:]
+			continue
+		}
 		dst, ok := dirs[key]
 		if !ok {
 			break

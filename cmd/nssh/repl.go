@@ -13,6 +13,8 @@ import (
 
 	"github.com/chzyer/readline"
 	"golang.org/x/sys/unix"
+
+	"github.com/nssh/nssh/luabind"
 )
 
 const (
@@ -212,7 +214,7 @@ func (r *repl) run(idle bool, f func()) (interrupted bool) {
 		cancel()
 	}
 	r.mu.Unlock()
-	r.s.L.SetContext(ctx)
+	luabind.SetContext(r.s.L, ctx)
 	defer func() {
 		r.s.L.RemoveContext()
 		r.mu.Lock()

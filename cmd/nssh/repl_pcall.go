@@ -50,8 +50,8 @@ func (r *repl) rearm(L *lua.LState, caught bool) {
 	default:
 		return
 	}
-	L.SetContext(r.ctx)
+	luabind.SetContext(L, r.ctx)
 	if L != r.s.L {
-		r.s.L.SetContext(r.ctx)
+		luabind.SetContext(r.s.L, r.ctx)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nssh/nssh/core"
+	"github.com/nssh/nssh/luabind"
 )
 
 // runLua is the Lua front end:
@@ -100,7 +101,7 @@ func runChunk(g globals, sc script, args []string, stdout, stderr io.Writer) int
 	defer cancel()
 	stop := stopOnSignals(cancel, s.b.Interrupt)
 	defer stop.release()
-	s.L.SetContext(ctx)
+	luabind.SetContext(s.L, ctx)
 
 	vargs := make([]lua.LValue, len(args))
 	for i, a := range args {
