@@ -56,17 +56,19 @@ func runChunk(L *lua.LState, code string) (string, error) {
 }
 
 // peakRSS runs f and returns how far the process's peak resident size
-// rose above where it was.
-func peakRSS(t *testing.T, f func()) uint64 {
+// rose above where it was; false if the peak could not be reset.
+func peakRSS(t *testing.T, f func()) (uint64, bool) {
 	t.Helper()
 	runtime.GC()
 	debug.FreeOSMemory()
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
-		t.Skipf("cannot reset the peak RSS: %v", err)
+		t.Logf("cannot reset the peak RSS, not checking it: %v", err)
+		f()
+		return 0, false
 	}
 	before := statusKB(t, "VmHWM:")
 	f()
-	return (statusKB(t, "VmHWM:") - before) << 10
+	return (statusKB(t, "VmHWM:") - before) << 10, true
 }
 
 func statusKB(t *testing.T, field string) uint64 {
@@ -99,7 +101,7 @@ func TestMemLimitStopsRunawayChunks(t *testing.T) {
 		{"concat of big parts", `local p = string.rep("x", 2^20) local t = {} for i = 1, 1000 do t[i] = p end return table.concat(t)`,
 			"table.concat: the result would be 1048576000 bytes: " + memMessage},
 		{"pcall loop", `big = {} while true do pcall(function() for i = 1, 1e5 do big[#big + 1] = {} end end) end`, memMessage},
-		{"xpcall loop", `big = {} while true do xpcall(function() for i = 1, 1e5 do big[#big + 1] = {} end end, print) end`, memMessage},
+		{"xpcall loop", `big = {} while true do xpcall(function() for i = 1, 1e5 do big[#big + 1] = {} end end, tostring) end`, memMessage},
 		{"coroutine", `local co = coroutine.wrap(function() local t = {} for i = 1, 1e9 do t[i] = i end end) co()`, memMessage},
 		{"coroutine.resume", `local co = coroutine.create(function() local t = {} for i = 1, 1e9 do t[i] = i end end)
 			local ok, err = coroutine.resume(co) error(err, 0)`, memMessage},
@@ -107,11 +109,12 @@ func TestMemLimitStopsRunawayChunks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			L := limitedState(t)
 			var err error
-			rise := peakRSS(t, func() { _, err = runChunk(L, tc.code) })
+			rise, measured := peakRSS(t, func() { _, err = runChunk(L, tc.code) })
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one with %q", err, tc.want)
 			}
-			if rise > 8*testMemLimit {
+			t.Logf("peak RSS rose by %d MiB", rise>>20)
+			if measured && rise > 8*testMemLimit {
 				t.Errorf("peak RSS rose by %d MiB, limit 64 MiB", rise>>20)
 			}
 		})
