@@ -23,6 +23,7 @@ type eventQueue struct {
 	nspill int           // events in spill
 	nspilt int           // events ever spilled (tests and the benchmark)
 	room   chan struct{} // closed and renewed when a get frees memory room
+	waits  int           // puts waiting for room now (tests)
 	closed bool          // set by close: puts fail
 	signal func()        // wakes the owner goroutine
 }
@@ -56,6 +57,9 @@ func (q *eventQueue) add(ctx context.Context, it queued, spill bool) bool {
 			spill = done // the file failed: wait for room instead
 		}
 		room := q.room
+		if !done {
+			q.waits++
+		}
 		q.mu.Unlock()
 		if done {
 			q.signal()
@@ -64,6 +68,11 @@ func (q *eventQueue) add(ctx context.Context, it queued, spill bool) bool {
 		select {
 		case <-room:
 		case <-ctx.Done():
+		}
+		q.mu.Lock()
+		q.waits--
+		q.mu.Unlock()
+		if ctx.Err() != nil {
 			return false
 		}
 	}
@@ -99,8 +108,7 @@ func (q *eventQueue) get() (queued, bool) {
 		q.ring[q.head] = queued{}
 		q.head = (q.head + 1) % len(q.ring)
 		q.count--
-		close(q.room)
-		q.room = make(chan struct{})
+		q.roomFreed()
 		return it, true
 	}
 	if q.nspill == 0 {
@@ -110,12 +118,23 @@ func (q *eventQueue) get() (queued, bool) {
 	if err != nil { // unreadable (an I/O error): its events are lost
 		q.spill.close()
 		q.spill, q.nspill = nil, 0
+		q.roomFreed()
 		return queued{}, false
 	}
 	if q.nspill--; q.nspill == 0 {
 		q.spill.reset()
 	}
+	// A putWait waits while anything is spilled, not only while memory is
+	// full: wake it here too, or it would sleep until some later event
+	// passed through memory (the last output of a process, never).
+	q.roomFreed()
 	return it, true
+}
+
+// roomFreed wakes the puts that wait for room (mu held).
+func (q *eventQueue) roomFreed() {
+	close(q.room)
+	q.room = make(chan struct{})
 }
 
 // len is the number of queued events, in memory and spilled.

@@ -125,3 +125,44 @@ func TestQueuePutWaitKeepsOrder(t *testing.T) {
 		t.Errorf("last event %s, want the waiting one", got[len(got)-1])
 	}
 }
+
+// A putWait that waits because events are spilled (memory itself has room)
+// is woken as the spill drains: it used to sleep until some later event
+// went through memory, so a process's last output or exit event could
+// wait forever.
+func TestQueuePutWaitWakesAsTheSpillDrains(t *testing.T) {
+	q := newEventQueue(func() {})
+	defer q.close()
+	w := &watcher{key: "k"}
+	ctx := context.Background()
+	for i := 0; i < queueSize+3; i++ {
+		q.put(ctx, queued{w, core.Event{Kind: "add", Netns: fmt.Sprint(i)}})
+	}
+	for i := 0; i < queueSize; i++ { // memory empty, 3 spilled
+		q.get()
+	}
+	done := make(chan bool)
+	go func() { done <- q.putWait(ctx, queued{w, core.Event{Kind: "add", Netns: "last"}}) }()
+	for waiting := false; !waiting; {
+		q.mu.Lock()
+		waiting = q.waits == 1
+		q.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	for i := 0; i < 3; i++ {
+		if it, ok := q.get(); !ok || it.ev.Netns != fmt.Sprint(queueSize+i) {
+			t.Fatalf("spilled event %d: %v %v", i, it.ev.Netns, ok)
+		}
+	}
+	select { // a liveness guard, not a timing assertion
+	case ok := <-done:
+		if !ok {
+			t.Fatal("putWait failed")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("putWait still waits after the spill drained")
+	}
+	if it, ok := q.get(); !ok || it.ev.Netns != "last" {
+		t.Fatalf("the waiting event: %v %v", it.ev.Netns, ok)
+	}
+}
