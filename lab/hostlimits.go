@@ -21,14 +21,21 @@ func (l *Lab) warnHostLimits() {
 		return
 	}
 	l.warned = true
-	hosts := 0
+	hosts, services := 0, 0
 	for _, n := range l.spec.Nodes {
 		if n.Bridge == "" {
 			hosts++
 		}
+		services += len(n.Services)
 	}
 	var low []string
 	for _, h := range hostLimits(hosts) {
+		// The inotify limits are for software in the nodes that watches
+		// files (nssh itself shares one instance): a lab without services
+		// does not need them raised.
+		if services == 0 && strings.HasPrefix(h.Name, "fs.inotify.") {
+			continue
+		}
 		if h.Low() {
 			low = append(low, fmt.Sprintf("%s %d < %d", h.Name, h.Value, h.Need))
 		}
