@@ -72,22 +72,10 @@ type killer struct {
 // scan lists the processes (not zombies: they have no namespace left)
 // whose network namespace is one of want.
 func (k *killer) scan() []int {
-	proc, err := os.Open("/proc")
-	if err != nil {
-		return nil
-	}
-	defer proc.Close()
-	entries, _ := proc.Readdirnames(-1)
+	all, _ := procPids()
 	var pids []int
-	for _, e := range entries {
-		if !allDigits(e) {
-			continue
-		}
-		pid, err := strconv.Atoi(e)
-		if err != nil || pid == k.self {
-			continue
-		}
-		if k.inWanted(pid) {
+	for _, pid := range all {
+		if pid != k.self && k.inWanted(pid) {
 			pids = append(pids, pid)
 		}
 	}

@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -26,7 +25,7 @@ func TestLineRingKeepsLastMiBOfShortLines(t *testing.T) {
 		if len(out) > RingBytes || len(out) < RingBytes-len(line)-1 || !strings.HasSuffix(out, line+"\nlast\n") {
 			t.Errorf("lines %q: kept %d bytes (want the last %d), tail %q", line, len(out), RingBytes, out[max(0, len(out)-20):])
 		}
-		want := int64((written+5-len(out))/(len(line)+1)) // whole lines dropped
+		want := int64((written + 5 - len(out)) / (len(line) + 1)) // whole lines dropped
 		if d := r.droppedLines(); d < want-1 || d > want+1 {
 			t.Errorf("lines %q: dropped %d, want about %d", line, d, want)
 		}
@@ -35,7 +34,6 @@ func TestLineRingKeepsLastMiBOfShortLines(t *testing.T) {
 			t.Errorf("lines %q: %d bytes of buffers for %d of output", line, held, RingBytes)
 		}
 	}
-	runtime.GC()
 }
 
 // Lines come back in order across both streams, from any Seq on, and the

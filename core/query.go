@@ -97,20 +97,34 @@ func (c Config) Pids(name string) ([]int, error) {
 
 // PidsOf returns the processes whose network namespace has this identity.
 func PidsOf(dev, ino uint64) ([]int, error) {
-	proc, err := os.Open("/proc")
+	all, err := procPids()
 	if err != nil {
 		return nil, opErr("pids", "", err, "Open of /proc failed: %s", Strerror(err))
 	}
+	pids := []int{}
+	for _, pid := range all {
+		var st unix.Stat_t
+		if unix.Stat("/proc/"+strconv.Itoa(pid)+"/ns/net", &st) == nil && st.Dev == dev && st.Ino == ino {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}
+
+// procPids lists the pids in /proc (processes, not threads).
+func procPids() ([]int, error) {
+	proc, err := os.Open("/proc")
+	if err != nil {
+		return nil, err
+	}
 	defer proc.Close()
 	entries, _ := proc.Readdirnames(-1)
-	pids := []int{}
+	var pids []int
 	for _, e := range entries {
-		pid, err := strconv.Atoi(e)
-		if err != nil || !allDigits(e) {
+		if !allDigits(e) {
 			continue
 		}
-		var st unix.Stat_t
-		if unix.Stat("/proc/"+e+"/ns/net", &st) == nil && st.Dev == dev && st.Ino == ino {
+		if pid, err := strconv.Atoi(e); err == nil {
 			pids = append(pids, pid)
 		}
 	}

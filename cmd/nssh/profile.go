@@ -42,8 +42,7 @@ func startProfile(stderr io.Writer) (stop func()) {
 		stops = append(stops, func() { f.Close() })
 	}
 	if f := create("NSSH_BLOCKPROFILE"); f != nil {
-		runtime.SetBlockProfileRate(1)
-		runtime.SetMutexProfileFraction(1)
+		runtime.SetBlockProfileRate(1) // blocking on channels and sync primitives, mutexes included
 		stops = append(stops, func() {
 			pprof.Lookup("block").WriteTo(f, 0)
 			f.Close()
